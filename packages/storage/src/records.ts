@@ -1,0 +1,126 @@
+import type { EventType, WebhookEventType } from '@hookdesk/wire';
+
+/** A key taken out of service by rotation; it still signs `webhook-signature` until `validUntil`. */
+export interface RetiredKey {
+  key: string;
+  /** ISO 8601 UTC. */
+  validUntil: string;
+}
+
+/** Account-wide settings: the global "Webhook Active" switch and the webhook key. */
+export interface SettingsRecord {
+  active: boolean;
+  /** The current account key, `whsec_…`. */
+  key: string;
+  /** Rotated-out keys still inside their grace period, newest first. */
+  previousKeys: RetiredKey[];
+  updatedAt: string;
+}
+
+export interface WebhookRecord {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  active: boolean;
+  name: string | null;
+  description: string | null;
+  /** Custom request headers, lowercase names. */
+  headers: Record<string, string>;
+  /** The webhook's own key, or `null` when the account key signs. Never returned by the admin API. */
+  key: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Why Hookdesk deactivated it (410, failing for days), or `null`. */
+  deactivatedReason: string | null;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  /** Start of the current run of failures without a single success, or `null`. */
+  failingSince: string | null;
+}
+
+export interface SmartRuleRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  active: boolean;
+  categories: string[];
+  /** Validated by core (ADMIN-API.md, "SmartRule"); storage keeps it as JSON. */
+  workSchedule: unknown;
+  conditions: unknown;
+  action: { type: 'trigger_webhook'; url: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed'];
+
+export interface DeliveryAttempt {
+  /** 1 for the first attempt; a resend continues the count. */
+  number: number;
+  /** ISO 8601 UTC start of the attempt. */
+  at: string;
+  durationMs: number;
+  statusCode: number | null;
+  /** The response body, at most 16 KiB of it, decoded as UTF-8. */
+  responseExcerpt: string | null;
+  error: string | null;
+  /** True when the SSRF guard refused the address. */
+  blocked: boolean;
+}
+
+/** One delivery: one event to one target (a webhook, or a smart rule's URL). */
+export interface DeliveryRecord {
+  uuid: string;
+  event: EventType;
+  webhookId: string | null;
+  ruleId: string | null;
+  url: string;
+  status: DeliveryStatus;
+  /** The exact JSON text that is signed and sent (UTF-8 on the wire). */
+  body: string;
+  /** Request headers of the latest attempt (custom and signature headers). */
+  headers: Record<string, string>;
+  /** `X-Hookdesk-Signature` of the body under the key that signed it. */
+  signature: string;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  attemptCount: number;
+  attempts: DeliveryAttempt[];
+}
+
+/** What the log listing returns per entry (ADMIN-API.md, "LogSummary"). */
+export type DeliverySummary = Omit<DeliveryRecord, 'body' | 'headers' | 'signature' | 'attempts'>;
+
+export interface LogFilter {
+  status?: DeliveryStatus;
+  webhookId?: string;
+  ruleId?: string;
+  event?: EventType;
+  /** Inclusive lower bound on `createdAt`, ISO 8601. */
+  since?: string;
+  /** Exclusive upper bound on `createdAt`, ISO 8601. */
+  until?: string;
+}
+
+export interface LogPageRequest extends LogFilter {
+  /** Default 50, at most 500. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string | null;
+}
+
+export interface LogPage {
+  items: DeliverySummary[];
+  nextCursor: string | null;
+}
+
+/** An entry in the durable delivery queue. */
+export interface QueuedDelivery {
+  uuid: string;
+  /** Epoch milliseconds at which the next attempt is due. */
+  dueAt: number;
+}

@@ -1,0 +1,83 @@
+import type {
+  DeliveryAttempt,
+  DeliveryRecord,
+  DeliveryStatus,
+  LogFilter,
+  LogPage,
+  LogPageRequest,
+  QueuedDelivery,
+  SettingsRecord,
+  SmartRuleRecord,
+  WebhookRecord,
+} from './records.js';
+
+/**
+ * Every method rejects with a `StorageError` when the store is unreachable and with a
+ * `CorruptRecordError` (naming the key) when a stored value fails validation; "not found" is
+ * only ever `undefined`, never an outage in disguise.
+ */
+export interface SettingsRepository {
+  /** The settings, or `undefined` before the first `put`. */
+  get(): Promise<SettingsRecord | undefined>;
+  put(settings: SettingsRecord): Promise<void>;
+}
+
+export interface EntityRepository<T extends { id: string }> {
+  /** Every record, oldest `createdAt` first. */
+  list(): Promise<T[]>;
+  get(id: string): Promise<T | undefined>;
+  /** Creates or replaces. */
+  put(record: T): Promise<void>;
+  /** `false` when there was nothing to delete. */
+  delete(id: string): Promise<boolean>;
+}
+
+export type WebhookRepository = EntityRepository<WebhookRecord>;
+export type SmartRuleRepository = EntityRepository<SmartRuleRecord>;
+
+export interface AttemptOutcome {
+  status: DeliveryStatus;
+  /** ISO 8601 of the next scheduled attempt, or `null` when none is. */
+  nextAttemptAt: string | null;
+  /** Headers the attempt was sent with. */
+  headers?: Record<string, string>;
+  signature?: string;
+}
+
+export interface DeliveryLogRepository {
+  /** Durably records new deliveries (status `pending`) with their index entries, in one go. */
+  create(records: readonly DeliveryRecord[]): Promise<void>;
+  get(uuid: string): Promise<DeliveryRecord | undefined>;
+  /** Appends an attempt and moves the delivery to the outcome's status; returns the new record. */
+  recordAttempt(uuid: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<DeliveryRecord>;
+  /** Sets status/nextAttemptAt without an attempt (e.g. a resend re-queues a delivery). */
+  setStatus(uuid: string, outcome: AttemptOutcome): Promise<DeliveryRecord>;
+  /** Newest first; costs O(limit) reads for a single-field filter. */
+  list(request: LogPageRequest): Promise<LogPage>;
+  /** Every uuid matching a filter, newest first (for resend by filter), at most `max`. */
+  uuids(filter: LogFilter, max: number): Promise<string[]>;
+  /** Removes deliveries created before `before` (epoch ms); returns how many. */
+  purge(before: number): Promise<number>;
+}
+
+export interface DeliveryQueueRepository {
+  /** Adds the delivery, or moves it to a new due time. */
+  schedule(entries: readonly QueuedDelivery[]): Promise<void>;
+  /** Up to `limit` entries due at or before `now` (epoch ms), earliest first. */
+  due(now: number, limit: number): Promise<QueuedDelivery[]>;
+  /** The earliest due time, or `null` when the queue is empty. */
+  nextDueAt(): Promise<number | null>;
+  remove(uuid: string): Promise<void>;
+  size(): Promise<number>;
+}
+
+/** What `createStorage()` returns. */
+export interface HookdeskStorage {
+  settings: SettingsRepository;
+  webhooks: WebhookRepository;
+  smartRules: SmartRuleRepository;
+  log: DeliveryLogRepository;
+  queue: DeliveryQueueRepository;
+  /** Closes the underlying store connections. */
+  close(): Promise<void>;
+}
