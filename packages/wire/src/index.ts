@@ -1,5 +1,6 @@
 export { DEFAULT_MAX_BODY_BYTES, encodeEventBody } from './body.js';
 export { computeChanges } from './changes.js';
+export { constantTimeEqual } from './constant-time.js';
 export type {
   EventBody,
   EventType,

@@ -1,0 +1,252 @@
+import type { EventType } from '@hookdesk/wire';
+import { HEADER_ATTEMPT } from '@hookdesk/wire';
+import { isJsonContentType } from './content-type.js';
+import type { ClaimResult, DedupStore } from './dedup-store.js';
+import { WebhookVerificationError } from './errors.js';
+import { type EventOf, type HookdeskEvent, parseEvent } from './event.js';
+import { type HeadersInput, headerValue } from './header-value.js';
+import { keyRing } from './key-ring.js';
+import { type DedupStoreInput, resolveDedupStore } from './resolve-dedup-store.js';
+import { bodyTooLarge, DEFAULT_MAX_BODY_BYTES, type VerifyOptions, verifySignature } from './verify.js';
+
+/** Lease of a claim by default: one minute, four times the sender's whole-attempt timeout. */
+export const DEFAULT_LEASE_MS = 60_000;
+
+/** How long a processed uuid is remembered by default: 7 days, longer than the sender's retry horizon. */
+export const DEFAULT_DONE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export type EventHandler<E extends HookdeskEvent = HookdeskEvent> = (event: E) => unknown;
+
+/** One handler per event type; types without one are acknowledged without running anything. */
+export type EventHandlers = { [T in EventType]?: EventHandler<EventOf<T>> };
+
+export interface ReceiverOptions extends VerifyOptions {
+  /** The accepted keys, current first (add the rotated-out key during its grace period). Required. */
+  keys: string | readonly string[];
+  /** One handler for every event. Give this or `on`, or both (`on` runs first). */
+  handler?: EventHandler;
+  /** A handler per event type. */
+  on?: EventHandlers;
+  /**
+   * Where processed uuids are kept: a node-redis v5 client or a Keyv on `@keyv/redis` (atomic across
+   * processes), any other Keyv (atomic within one process), or your own `DedupStore`.
+   * @default a MemoryDedupStore of this process
+   */
+  store?: DedupStoreInput;
+  /**
+   * Prefix of the keys written to Redis or Keyv.
+   * @default 'hookdesk:dedup:'
+   */
+  keyPrefix?: string;
+  /**
+   * How long a claim lasts, in ms: a copy arriving meanwhile gets 409. Keep it longer than your
+   * slowest handler; if the process dies mid-handler, a retry after it is processed.
+   * @default 60000
+   */
+  leaseMs?: number;
+  /**
+   * How long a processed uuid is remembered, in ms.
+   * @default 604800000 (7 days)
+   */
+  doneTtlMs?: number;
+  /**
+   * Called with a handler's error (the answer is 500) and with dedup store failures.
+   * @default logs to console.error
+   */
+  onError?: (error: unknown, event: HookdeskEvent | undefined) => void;
+}
+
+/** What `process` did with a verified event. */
+export type ProcessOutcome = 'processed' | 'duplicate' | 'in_progress' | 'ignored';
+
+/** A request as the framework helpers hand it over. */
+export interface ReceiverRequest {
+  /** HTTP method; anything but POST is answered 405. */
+  method?: string | undefined;
+  headers: HeadersInput;
+  /** Reads the whole body; must throw `bodyTooLarge(maxBytes)` (413) as soon as it passes `maxBytes`. */
+  readBody(maxBytes: number): Promise<Uint8Array>;
+}
+
+/** The answer for the framework to send. */
+export interface ReceiverResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON text. */
+  body: string;
+}
+
+/** Thrown by `process` when the handler threw; the claim was released. `cause` is the handler's error. */
+export class HandlerError extends Error {
+  override name = 'HandlerError';
+  readonly code = 'handler_failed';
+  readonly status = 500;
+}
+
+/** Thrown by `process` when the dedup store failed before the handler ran (answered 503). */
+export class DedupUnavailableError extends Error {
+  override name = 'DedupUnavailableError';
+  readonly code = 'dedup_unavailable';
+  readonly status = 503;
+}
+
+export interface Receiver {
+  /** Verifies and parses one request's raw bytes (see `verify`). */
+  verify(rawBody: Uint8Array, headers: HeadersInput): HookdeskEvent;
+  /** Claims the event's uuid, runs the handler once, marks it done (or releases it if the handler threw). */
+  process(event: HookdeskEvent): Promise<ProcessOutcome>;
+  /** The whole request → response flow the framework helpers translate. */
+  handle(request: ReceiverRequest): Promise<ReceiverResponse>;
+  /** The resolved `maxBodyBytes`. */
+  readonly maxBodyBytes: number;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/**
+ * The framework-neutral receiver: verification, dedup and the handler, with every answer decided
+ * here. Hand it to `expressReceiver`, `koaReceiver`, `nodeReceiver` or `fetchReceiver`.
+ * @example
+ * const receiver = createReceiver({
+ *   keys: [process.env.HOOKDESK_KEY!],
+ *   on: { 'ticket.created': async (event) => console.log(event.ticket.id) },
+ * });
+ */
+export function createReceiver(options: ReceiverOptions): Receiver {
+  if (typeof options !== 'object' || options === null) throw new TypeError('`options` must be an object.');
+  const ring = keyRing(options.keys);
+  const { handler, on } = options;
+  if (handler === undefined && on === undefined) {
+    throw new TypeError(
+      'Give `handler` (one for every event) or `on` (one per event type): nothing would run.',
+    );
+  }
+  if (handler !== undefined && typeof handler !== 'function')
+    throw new TypeError('`handler` must be a function.');
+  const maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
+  const leaseMs = positive(options.leaseMs, DEFAULT_LEASE_MS, 'leaseMs');
+  const doneTtlMs = positive(options.doneTtlMs, DEFAULT_DONE_TTL_MS, 'doneTtlMs');
+  const verifyOptions: VerifyOptions = { ...options, maxBodyBytes };
+  const onError = options.onError ?? defaultOnError;
+
+  const store: DedupStore = resolveDedupStore(options.store, { keyPrefix: options.keyPrefix });
+
+  function handlerFor(event: HookdeskEvent): EventHandler | undefined {
+    const typed = on?.[event.event] as EventHandler | undefined;
+    if (typed === undefined) return handler;
+    if (handler === undefined) return typed;
+    return async (e) => {
+      await typed(e);
+      await handler(e);
+    };
+  }
+
+  function verifyRequest(rawBody: Uint8Array, headers: HeadersInput): HookdeskEvent {
+    verifySignature(rawBody, headers, ring, verifyOptions);
+    return parseEvent(rawBody, headerValue(headers, HEADER_ATTEMPT));
+  }
+
+  async function process(event: HookdeskEvent): Promise<ProcessOutcome> {
+    const run = handlerFor(event);
+    if (run === undefined) return 'ignored';
+    const dedup = store;
+    let claim: ClaimResult;
+    try {
+      claim = await dedup.claim(event.uuid, leaseMs);
+    } catch (error) {
+      throw new DedupUnavailableError(`The dedup store failed to claim ${event.uuid}.`, { cause: error });
+    }
+    if (claim.status === 'done') return 'duplicate';
+    if (claim.status === 'in_progress') return 'in_progress';
+    try {
+      await run(event);
+    } catch (error) {
+      try {
+        await dedup.release(event.uuid, claim.token);
+      } catch (releaseError) {
+        // The lease still expires by itself; a retry after it is processed.
+        onError(releaseError, event);
+      }
+      throw new HandlerError(`The handler for ${event.event} ${event.uuid} threw; the uuid was released.`, {
+        cause: error,
+      });
+    }
+    try {
+      await dedup.complete(event.uuid, claim.token, doneTtlMs);
+    } catch (error) {
+      // The handler did its work: answering an error would make the sender deliver it again.
+      onError(error, event);
+    }
+    return 'processed';
+  }
+
+  async function handle(request: ReceiverRequest): Promise<ReceiverResponse> {
+    let event: HookdeskEvent | undefined;
+    try {
+      if (request.method !== undefined && request.method.toUpperCase() !== 'POST') {
+        throw new WebhookVerificationError(
+          'method_not_allowed',
+          `Hookdesk delivers with POST; this request used ${request.method}.`,
+        );
+      }
+      const contentType = headerValue(request.headers, 'content-type');
+      if (!isJsonContentType(contentType)) {
+        throw new WebhookVerificationError(
+          'unsupported_media_type',
+          `A Hookdesk delivery is application/json; this request's Content-Type is ${contentType === undefined ? 'missing' : JSON.stringify(contentType)}.`,
+        );
+      }
+      const declaredLength = Number(headerValue(request.headers, 'content-length'));
+      if (declaredLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
+      const rawBody = await request.readBody(maxBodyBytes);
+      event = verifyRequest(rawBody, request.headers);
+      const outcome = await process(event);
+      if (outcome === 'in_progress') {
+        return answer(409, {
+          error: 'in_progress',
+          message: 'This delivery is being processed by another request: retry later.',
+        });
+      }
+      return answer(200, { status: outcome });
+    } catch (error) {
+      if (error instanceof WebhookVerificationError) {
+        const response = answer(error.status, { error: error.code, message: error.message });
+        if (error.code === 'method_not_allowed') response.headers.allow = 'POST';
+        if (error.code === 'raw_body_unavailable') onError(error, event);
+        return response;
+      }
+      onError(error, event);
+      if (error instanceof HandlerError) {
+        return answer(500, {
+          error: error.code,
+          message: 'The handler failed; the delivery was released, so a retry is processed.',
+        });
+      }
+      if (error instanceof DedupUnavailableError) {
+        return answer(503, {
+          error: error.code,
+          message: 'The dedup store failed before the handler ran: retry later.',
+        });
+      }
+      return answer(500, { error: 'internal_error', message: 'The receiver failed: retry later.' });
+    }
+  }
+
+  return { verify: verifyRequest, process, handle, maxBodyBytes };
+}
+
+function answer(status: number, body: object): ReceiverResponse {
+  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`\`${name}\` must be a positive number; leave it out for ${fallback}.`);
+  }
+  return value;
+}
+
+function defaultOnError(error: unknown, event: HookdeskEvent | undefined): void {
+  console.error(`[hookdesk receiver]${event ? ` ${event.event} ${event.uuid}:` : ''}`, error);
+}
