@@ -1,0 +1,41 @@
+import type { EventBody, EventType } from '@hookdesk/wire';
+
+/** An event body without its uuid: what every delivery of one fan-out shares. */
+export type SharedEventBody = EventBody extends infer B
+  ? B extends EventBody
+    ? Omit<B, 'uuid'>
+    : never
+  : never;
+
+/**
+ * One event serialized once. `encodeEventBody` would stringify the ticket again for every webhook
+ * of a fan-out, which the design notes measured at 0.6× of raw undici; the uuid is the only field
+ * that differs, and it comes first, so each delivery's body is a prefix plus the shared text.
+ */
+export interface EventTemplate {
+  event: EventType;
+  /** ISO 8601 UTC time of the event. */
+  createdAt: string;
+  /** `,"event":…}`: everything after the uuid. */
+  tail: string;
+  /** UTF-8 length of a body built from this template (uuids are ASCII, so it is the same for all). */
+  byteLength: number;
+}
+
+const UUID_LENGTH = 36;
+
+/** Serializes everything but the uuid, in WIRE.md's field order (the order `encodeEventBody` writes). */
+export function createEventTemplate(body: SharedEventBody): EventTemplate {
+  const { event, created_at, ...rest } = body;
+  const tail = `,${JSON.stringify({ event, created_at, ...rest }).slice(1)}`;
+  const byteLength = '{"uuid":""'.length + UUID_LENGTH + Buffer.byteLength(tail, 'utf8');
+  return { event, createdAt: created_at, tail, byteLength };
+}
+
+/** The exact JSON text of one delivery; equal to `encodeEventBody({ uuid, ...body })` decoded as UTF-8. */
+export function bodyFor(template: EventTemplate, uuid: string): string {
+  if (uuid.length !== UUID_LENGTH || !/^[0-9a-f-]+$/.test(uuid)) {
+    throw new TypeError('`uuid` must be a lowercase RFC 9562 uuid such as crypto.randomUUID() returns.');
+  }
+  return `{"uuid":"${uuid}"${template.tail}`;
+}

@@ -1,0 +1,208 @@
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import type { Clock } from './clock.js';
+import { type AddressGuard, parseIp, type Resolver } from './ssrf-guard.js';
+
+/** WIRE.md defaults. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024;
+
+export interface SenderOptions {
+  connectTimeoutMs: number;
+  /** Whole attempt, from dialling to the last byte of the response. */
+  timeoutMs: number;
+  /** Response bytes kept; the rest is never read. */
+  maxResponseBytes: number;
+  guard: AddressGuard;
+  resolve: Resolver;
+  clock: Clock;
+}
+
+export interface OutgoingRequest {
+  url: string;
+  /** The exact bytes to send. */
+  body: Uint8Array;
+  /** Lowercase names, `content-length` included. */
+  headers: Record<string, string>;
+}
+
+/** What one attempt came back with; `error` is set for anything but a complete response in time. */
+export interface SendResult {
+  statusCode: number | null;
+  retryAfter: string | null;
+  responseExcerpt: string | null;
+  error: string | null;
+  /** The SSRF guard refused the address actually dialled. */
+  blocked: boolean;
+  durationMs: number;
+}
+
+/** Raised by the connect-time lookup, so a blocked dial is told apart from any other failure. */
+export class BlockedAddressError extends Error {
+  readonly code = 'ERR_HOOKDESK_BLOCKED_ADDRESS';
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address?: string | { address: string; family: number }[],
+  family?: number,
+) => void;
+
+/**
+ * Sends attempts over one keep-alive undici `Pool` per origin. Redirects are never followed (a
+ * `Pool` has no redirect handling), and every address dialled passes the guard after DNS
+ * resolution, so a name that resolves to a private address later (DNS rebinding) is refused too.
+ */
+export class Sender {
+  readonly #options: SenderOptions;
+  readonly #pools = new Map<string, Pool>();
+  #closed = false;
+
+  constructor(options: SenderOptions) {
+    this.#options = options;
+  }
+
+  #lookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
+    this.#options.resolve(hostname).then(
+      (answers) => {
+        for (const { address } of answers) {
+          const reason = this.#options.guard.check(address);
+          if (reason)
+            return callback(
+              new BlockedAddressError(`Refused to connect: ${hostname} resolves to ${reason}.`),
+            );
+        }
+        const first = answers[0];
+        if (!first)
+          return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }));
+        if (options.all) callback(null, answers);
+        else callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error),
+    );
+  };
+
+  #pool(origin: string): Pool {
+    let pool = this.#pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connect: { timeout: this.#options.connectTimeoutMs, lookup: this.#lookup } as Pool.Options['connect'],
+        // Backstops only: the deadline below is what ends an attempt, trickling responses included.
+        headersTimeout: this.#options.timeoutMs,
+        bodyTimeout: this.#options.timeoutMs,
+      });
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async send(request: OutgoingRequest): Promise<SendResult> {
+    if (this.#closed) throw new Error('The sender is closed.');
+    const started = performance.now();
+    const result = (partial: Partial<SendResult>): SendResult => ({
+      statusCode: null,
+      retryAfter: null,
+      responseExcerpt: null,
+      error: null,
+      blocked: false,
+      ...partial,
+      durationMs: Math.round(performance.now() - started),
+    });
+    const url = new URL(request.url);
+    // An IP literal never reaches the lookup hook, so it is checked here.
+    const literal = parseIp(url.hostname);
+    if (literal) {
+      const reason = this.#options.guard.check(literal);
+      if (reason) return result({ error: `Refused to connect: ${reason}.`, blocked: true });
+    }
+
+    const controller = new AbortController();
+    const { timeoutMs } = this.#options;
+    const timer = this.#options.clock.setTimeout(() => controller.abort(), timeoutMs);
+    let statusCode: number | null = null;
+    let retryAfter: string | null = null;
+    const kept: Buffer[] = [];
+    try {
+      const response = await this.#pool(url.origin).request({
+        method: 'POST',
+        path: url.pathname + url.search,
+        headers: request.headers,
+        body: request.body,
+        signal: controller.signal,
+      });
+      statusCode = response.statusCode;
+      const header = response.headers['retry-after'];
+      retryAfter = Array.isArray(header) ? (header[0] ?? null) : (header ?? null);
+      let size = 0;
+      const cap = this.#options.maxResponseBytes;
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        const room = cap - size;
+        kept.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+        size += Math.min(chunk.length, room);
+        if (size >= cap) {
+          // Stop reading: the rest of a large response is neither needed nor wanted.
+          response.body.destroy();
+          break;
+        }
+      }
+      return result({ statusCode, retryAfter, responseExcerpt: excerpt(kept) });
+    } catch (error) {
+      const blocked = findBlocked(error);
+      const message = blocked
+        ? blocked.message
+        : controller.signal.aborted
+          ? `No complete response within ${timeoutMs} ms.`
+          : describe(error);
+      return result({
+        statusCode,
+        retryAfter,
+        responseExcerpt: excerpt(kept),
+        error: message,
+        blocked: !!blocked,
+      });
+    } finally {
+      this.#options.clock.clearTimeout(timer);
+    }
+  }
+
+  /** Waits for requests in flight, then closes every connection. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
+    this.#pools.clear();
+  }
+}
+
+function excerpt(chunks: Buffer[]): string | null {
+  return chunks.length === 0 ? null : Buffer.concat(chunks).toString('utf8');
+}
+
+function findBlocked(error: unknown): BlockedAddressError | null {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e instanceof BlockedAddressError) return e;
+    if (e instanceof AggregateError) {
+      const inner = e.errors.find((x) => x instanceof BlockedAddressError);
+      if (inner) return inner;
+    }
+  }
+  return null;
+}
+
+const MESSAGES: Record<string, string> = {
+  ECONNREFUSED: 'Connection refused.',
+  ECONNRESET: 'The connection was reset.',
+  ENOTFOUND: 'The host name does not resolve.',
+  EAI_AGAIN: 'DNS lookup failed temporarily.',
+  UND_ERR_CONNECT_TIMEOUT: 'Could not connect in time.',
+  UND_ERR_HEADERS_TIMEOUT: 'No response headers in time.',
+  UND_ERR_BODY_TIMEOUT: 'The response body stalled.',
+  UND_ERR_SOCKET: 'The connection closed unexpectedly.',
+};
+
+function describe(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const known = code ? MESSAGES[code] : undefined;
+  const detail = error instanceof Error ? error.message : String(error);
+  return known ? `${known} (${code}: ${detail})` : detail;
+}

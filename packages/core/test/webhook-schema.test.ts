@@ -1,0 +1,108 @@
+import { generateKey } from '@hookdesk/wire';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../src/errors.js';
+import { parseInput, webhookCreateSchema, webhookPatchSchema } from '../src/webhook-schema.js';
+
+const create = (input: unknown) => parseInput(webhookCreateSchema, input, 'webhook');
+
+function problems(input: unknown): string[] {
+  try {
+    create(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).status).toBe(422);
+    return (error as ValidationError).details.map((d) => `${d.path}: ${d.message}`);
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('webhookCreateSchema', () => {
+  it('fills defaults, lowercases header names and drops duplicate events', () => {
+    expect(
+      create({
+        url: 'https://example.com/h',
+        events: ['ticket.created', 'ticket.created'],
+        headers: { 'X-Team': 'a' },
+      }),
+    ).toEqual({
+      url: 'https://example.com/h',
+      events: ['ticket.created'],
+      active: true,
+      name: null,
+      description: null,
+      headers: { 'x-team': 'a' },
+      key: null,
+    });
+  });
+
+  it('accepts "generate", a valid key and null', () => {
+    const key = generateKey();
+    expect(create({ url: 'http://e.com', events: ['ticket.updated'], key }).key).toBe(key);
+    expect(create({ url: 'http://e.com', events: ['ticket.updated'], key: 'generate' }).key).toBe('generate');
+    expect(create({ url: 'http://e.com', events: ['ticket.updated'], key: null }).key).toBeNull();
+  });
+
+  it.each([
+    [
+      { url: 'ftp://e.com', events: ['ticket.created'] },
+      'url: The URL must start with http:// or https://, not ftp://.',
+    ],
+    [
+      { url: 'not a url', events: ['ticket.created'] },
+      'url: Enter a full URL such as https://example.com/hooks.',
+    ],
+    [
+      { url: 'https://u:p@e.com', events: ['ticket.created'] },
+      'url: Put credentials in a custom header, not in the URL.',
+    ],
+    [{ url: 'https://e.com', events: [] }, 'events: Choose at least one event.'],
+    [
+      { url: 'https://e.com', events: ['ticket.deleted'] },
+      'events.0: Events are ticket.created and ticket.updated.',
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], headers: { Host: 'x' } },
+      'headers.Host: "Host" is set by Hookdesk itself; choose another header name.',
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], headers: { 'X-Hookdesk-Signature': 'x' } },
+      'headers.X-Hookdesk-Signature: "X-Hookdesk-Signature" is set by Hookdesk itself; choose another header name.',
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], headers: { 'webhook-signature': 'x' } },
+      'headers.webhook-signature: "webhook-signature" is set by Hookdesk itself; choose another header name.',
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], headers: { 'bad name': 'x' } },
+      'headers.bad name: "bad name" is not a valid header name.',
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], headers: { 'x-a': 'a\r\nx-b: b' } },
+      'headers.x-a: A header value may not contain line breaks.',
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], key: 'whsec_dG9vIHNob3J0' },
+      'key: A key must hold 24 to 64 bytes after `whsec_`; this one holds 9. Or send "generate" for a new key.',
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], key: 'secret' },
+      'key: A Hookdesk key starts with `whsec_`: use a key from generateKey() or the admin page. Or send "generate" for a new key.',
+    ],
+    [{ url: 'https://e.com', events: ['ticket.created'], secret: 1 }, ': Unrecognized key: "secret"'],
+  ])('%j → %s', (input, expected) => {
+    expect(problems(input)).toEqual([expected]);
+  });
+
+  it('puts the first problem in the message', () => {
+    expect(() => create({ url: 'https://e.com', events: [] })).toThrow(
+      'The webhook is not valid. events: Choose at least one event.',
+    );
+  });
+});
+
+describe('webhookPatchSchema', () => {
+  it('takes any subset and validates what is there', () => {
+    expect(parseInput(webhookPatchSchema, { active: false }, 'change')).toEqual({ active: false });
+    expect(() => parseInput(webhookPatchSchema, { events: [] }, 'change')).toThrow(ValidationError);
+  });
+});
