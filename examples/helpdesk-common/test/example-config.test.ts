@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { parseDuration, parseDurationList } from '../src/duration.js';
+import { readExampleConfig } from '../src/example-config.js';
+
+const defaults = { port: 3000, dataDir: '/tmp/hookdesk-example' };
+
+describe('parseDuration', () => {
+  it.each([
+    ['500ms', 500],
+    ['5s', 5000],
+    ['1.5s', 1500],
+    ['1m', 60_000],
+    ['2h', 7_200_000],
+    ['1d', 86_400_000],
+    ['250', 250],
+  ])('%s → %d ms', (text, ms) => {
+    expect(parseDuration(text, 'X')).toBe(ms);
+  });
+
+  it('names the variable and the accepted forms', () => {
+    expect(() => parseDuration('soon', 'HOOKDESK_SWEEP_INTERVAL')).toThrow(
+      'HOOKDESK_SWEEP_INTERVAL: "soon" is not a duration. Write it like 500ms, 5s, 1m, 2h or 1d.',
+    );
+    expect(() => parseDurationList(',', 'HOOKDESK_RETRY_SCHEDULE')).toThrow(
+      /HOOKDESK_RETRY_SCHEDULE is empty/,
+    );
+  });
+});
+
+describe('readExampleConfig', () => {
+  it('applies the EXAMPLES.md defaults', () => {
+    const config = readExampleConfig({}, defaults);
+    expect(config).toMatchObject({
+      port: 3000,
+      dataDir: '/tmp/hookdesk-example',
+      storeUrl: undefined,
+      adminTokenGenerated: true,
+      allowPrivateNetworks: false,
+      retrySchedule: undefined,
+      sweepIntervalMs: 60_000,
+    });
+    expect(config.adminToken.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('reads every variable', () => {
+    const config = readExampleConfig(
+      {
+        PORT: '0',
+        HOOKDESK_DATA_DIR: '/var/tmp/hd',
+        HOOKDESK_STORE: 'redis://127.0.0.1:6379',
+        HOOKDESK_ADMIN_TOKEN: 'secret',
+        HOOKDESK_ALLOW_PRIVATE_NETWORKS: '1',
+        HOOKDESK_RETRY_SCHEDULE: '1s,2s,5s',
+        HOOKDESK_SWEEP_INTERVAL: '1s',
+      },
+      defaults,
+    );
+    expect(config).toEqual({
+      port: 0,
+      dataDir: '/var/tmp/hd',
+      storeUrl: 'redis://127.0.0.1:6379',
+      adminToken: 'secret',
+      adminTokenGenerated: false,
+      allowPrivateNetworks: true,
+      retrySchedule: [1000, 2000, 5000],
+      sweepIntervalMs: 1000,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT: "eighty" is not a port number/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ HOOKDESK_STORE: 'mysql://x' }, /HOOKDESK_STORE: "mysql:\/\/x" is not a store URL/],
+    [{ HOOKDESK_ALLOW_PRIVATE_NETWORKS: 'yes' }, /HOOKDESK_ALLOW_PRIVATE_NETWORKS: "yes"/],
+    [{ HOOKDESK_RETRY_SCHEDULE: '1s,soon' }, /HOOKDESK_RETRY_SCHEDULE: "soon"/],
+  ])('refuses %j', (env, message) => {
+    expect(() => readExampleConfig(env, defaults)).toThrow(message);
+  });
+});
