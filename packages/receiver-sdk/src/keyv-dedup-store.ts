@@ -31,7 +31,7 @@ export class KeyvDedupStore implements DedupStore {
   readonly #keyv: KeyvLike;
   readonly #prefix: string;
   readonly #now: () => number;
-  readonly #held = new Set<string>();
+  readonly #held = new Map<string, string>();
 
   constructor(keyv: KeyvLike, options: KeyvDedupStoreOptions = {}) {
     if (!isKeyv(keyv)) throw new TypeError('`keyv` must be a Keyv instance (the `keyv` package, v5).');
@@ -47,34 +47,36 @@ export class KeyvDedupStore implements DedupStore {
   }
 
   async claim(uuid: string, leaseMs: number): Promise<ClaimResult> {
+    const now = this.#now();
+    const held = this.#held.get(uuid);
+    if (held !== undefined && leaseExpiry(held) > now) return { status: 'in_progress' };
     // Taken synchronously, before any await: a second copy arriving meanwhile sees it.
-    if (this.#held.has(uuid)) return { status: 'in_progress' };
-    this.#held.add(uuid);
+    const token = `${now + leaseMs}:${randomUUID()}`;
+    this.#held.set(uuid, token);
     try {
       const key = this.#prefix + uuid;
       const current = await this.#keyv.get(key);
       if (current === DONE) {
-        this.#held.delete(uuid);
+        this.#unhold(uuid, token);
         return { status: 'done' };
       }
       if (typeof current === 'string' && leaseExpiry(current) > this.#now()) {
-        this.#held.delete(uuid);
+        this.#unhold(uuid, token);
         return { status: 'in_progress' };
       }
-      const token = `${this.#now() + leaseMs}:${randomUUID()}`;
       await this.#keyv.set(key, token, leaseMs);
       return { status: 'claimed', token };
     } catch (error) {
-      this.#held.delete(uuid);
+      this.#unhold(uuid, token);
       throw error;
     }
   }
 
-  async complete(uuid: string, _token: string, ttlMs: number): Promise<void> {
+  async complete(uuid: string, token: string, ttlMs: number): Promise<void> {
     try {
       await this.#keyv.set(this.#prefix + uuid, DONE, ttlMs);
     } finally {
-      this.#held.delete(uuid);
+      this.#unhold(uuid, token);
     }
   }
 
@@ -83,8 +85,13 @@ export class KeyvDedupStore implements DedupStore {
       const key = this.#prefix + uuid;
       if ((await this.#keyv.get(key)) === token) await this.#keyv.delete(key);
     } finally {
-      this.#held.delete(uuid);
+      this.#unhold(uuid, token);
     }
+  }
+
+  // Only the claim that took the lock drops it: an expired claimer must not free a newer one.
+  #unhold(uuid: string, token: string): void {
+    if (this.#held.get(uuid) === token) this.#held.delete(uuid);
   }
 }
 
