@@ -1,3 +1,4 @@
+import type { Keyv } from 'keyv';
 import type {
   DeliveryAttempt,
   DeliveryRecord,
@@ -78,6 +79,17 @@ export interface HookdeskStorage {
   smartRules: SmartRuleRepository;
   log: DeliveryLogRepository;
   queue: DeliveryQueueRepository;
+  /**
+   * The namespaced Keyv instance underneath, for migrations and tests. Writing through it
+   * bypasses validation and the log indexes.
+   */
+  readonly keyv: Keyv;
+  /** Which backend, for messages and logs, e.g. `redis at 127.0.0.1:6379`. */
+  readonly backend: string;
+  /** The `retention` option in milliseconds (default 30 days). */
+  readonly retentionMs: number;
+  /** Purges deliveries created more than `retentionMs` before `now` (default: the clock); returns how many. */
+  purgeExpired(now?: number): Promise<number>;
   /** Closes the underlying store connections. */
   close(): Promise<void>;
 }

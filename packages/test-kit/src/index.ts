@@ -1,1 +1,3 @@
 export * from './test-receiver.js';
+export * from './services.js';
+export * from './storage-conformance.js';

@@ -1,0 +1,219 @@
+import { EVENT_TYPES } from '@hookdesk/wire';
+import type { InternalQueueRepository } from './delivery-queue-repository.js';
+import { CorruptRecordError, RecordNotFoundError } from './errors.js';
+import { decodeCursor, encodeCursor } from './log-cursor.js';
+import { deliverySets, matchesFilter, planLogQuery } from './log-query.js';
+import type { IndexEntry, OrderedIndex } from './ordered-index.js';
+import type { RecordStore } from './record-store.js';
+import {
+  DELIVERY_STATUSES,
+  type DeliveryRecord,
+  type DeliverySummary,
+  type LogFilter,
+  type LogPage,
+  type LogPageRequest,
+} from './records.js';
+import type { AttemptOutcome, DeliveryLogRepository } from './repositories.js';
+import { attemptSchema, deliverySchema, deliveryStatusSchema } from './schemas.js';
+import { isoToMs, parseSortKey, sortKey, timePrefix } from './sort-key.js';
+import { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
+import { validInput } from './valid-input.js';
+
+/** `limit` when the request has none (ADMIN-API.md). */
+export const DEFAULT_LOG_PAGE_SIZE = 50;
+/** The largest `limit` a page may have (ADMIN-API.md). */
+export const MAX_LOG_PAGE_SIZE = 500;
+/** Entries read per batch when purging. */
+const PURGE_BATCH = 500;
+
+export interface InternalLogRepository extends DeliveryLogRepository {
+  /** Purges what is older than the retention period at `now` (default: the storage clock). */
+  purgeExpired(now?: number): Promise<number>;
+}
+
+function summarize(record: DeliveryRecord): DeliverySummary {
+  const { body: _body, headers: _headers, signature: _signature, attempts: _attempts, ...summary } = record;
+  return summary;
+}
+
+function pageLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LOG_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new TypeError(`\`limit\` must be a whole number from 1 to ${MAX_LOG_PAGE_SIZE}, got ${limit}.`);
+  }
+  return Math.min(limit, MAX_LOG_PAGE_SIZE);
+}
+
+function memberOf(record: Pick<DeliveryRecord, 'createdAt' | 'uuid'>): string {
+  return sortKey(Date.parse(record.createdAt), record.uuid);
+}
+
+function entriesFor(record: DeliveryRecord, status = record.status): IndexEntry[] {
+  const member = memberOf(record);
+  const { fixed, byStatus } = deliverySets(record, status);
+  return [...fixed, ...byStatus].map((set) => ({ set, member }));
+}
+
+/**
+ * The delivery log: a record per uuid under `delivery:<uuid>`, and its sort key
+ * `<createdAt ms>:<uuid>` in the sets that listing walks (see `log-query.ts`). A page reads one
+ * range of one set and the records it names: O(limit) for any single-field filter, whatever
+ * the size of the log.
+ */
+export function deliveryLogRepository(
+  records: RecordStore,
+  index: OrderedIndex,
+  queue: InternalQueueRepository,
+  retention: { ms: number; clock: () => number },
+): InternalLogRepository {
+  async function load(uuid: string): Promise<DeliveryRecord> {
+    const record = (await records.read(STORAGE_KEYS.delivery(uuid), deliverySchema)) as
+      | DeliveryRecord
+      | undefined;
+    if (!record) throw new RecordNotFoundError(`Delivery ${uuid}`);
+    return record;
+  }
+
+  async function transition(
+    uuid: string,
+    outcome: AttemptOutcome,
+    change: (record: DeliveryRecord) => Partial<DeliveryRecord>,
+  ): Promise<DeliveryRecord> {
+    validInput(deliveryStatusSchema, outcome.status, 'delivery status');
+    const before = await load(uuid);
+    const after: DeliveryRecord = {
+      ...before,
+      ...change(before),
+      status: outcome.status,
+      nextAttemptAt: outcome.nextAttemptAt,
+      headers: outcome.headers ?? before.headers,
+      signature: outcome.signature ?? before.signature,
+    };
+    validInput(deliverySchema, after, 'delivery');
+    await records.write([{ key: STORAGE_KEYS.delivery(uuid), value: after }]);
+    if (after.status !== before.status) {
+      // Readers check the record's status, so the moment both sets hold the entry is harmless.
+      const member = memberOf(after);
+      const sets = (status: DeliveryRecord['status']) =>
+        deliverySets(after, status).byStatus.map((set) => ({ set, member }));
+      await index.update({ add: sets(after.status), remove: sets(before.status) });
+    }
+    return after;
+  }
+
+  async function list(request: LogPageRequest): Promise<LogPage> {
+    const limit = pageLimit(request.limit);
+    const plan = planLogQuery(request);
+    const from = request.since === undefined ? undefined : timePrefix(isoToMs(request.since, 'since'));
+    let below = request.until === undefined ? undefined : timePrefix(isoToMs(request.until, 'until'));
+    if (request.cursor != null) {
+      const after = decodeCursor(request.cursor);
+      if (below === undefined || after < below) below = after;
+    }
+    // An inexact plan filters on the records; it stops after this many index entries with a
+    // partial page and a cursor, so one request never walks a whole log.
+    const budget = plan.exact ? Number.POSITIVE_INFINITY : Math.max(limit * 20, 2_000);
+    const items: DeliverySummary[] = [];
+    let last: string | undefined;
+    let scanned = 0;
+    for (;;) {
+      const want = plan.exact ? limit + 1 - items.length : Math.min(Math.max(limit * 2, 100), 1_000);
+      const members = await index.range(plan.set, { from, below, limit: want, order: 'desc' });
+      const uuids = members.map((member) => parseSortKey(member)?.id ?? '');
+      const found = await records.readMany(uuids.map(STORAGE_KEYS.delivery), deliverySchema);
+      for (let at = 0; at < members.length; at++) {
+        const record = found[at] as DeliveryRecord | undefined;
+        scanned += 1;
+        // No record: purged (or being purged) since the range was read.
+        if (!record || !matchesFilter(record, request)) continue;
+        if (items.length === limit) return { items, nextCursor: encodeCursor(last!) };
+        items.push(summarize(record));
+        last = members[at];
+      }
+      if (members.length < want) return { items, nextCursor: null };
+      below = members[members.length - 1];
+      if (scanned >= budget) return { items, nextCursor: encodeCursor(below!) };
+    }
+  }
+
+  async function purge(before: number): Promise<number> {
+    const below = timePrefix(Math.max(0, Math.floor(before)));
+    let purged = 0;
+    for (;;) {
+      const members = await index.range(INDEX_SETS.log, { below, limit: PURGE_BATCH, order: 'asc' });
+      if (members.length === 0) return purged;
+      const uuids = members.map((member) => parseSortKey(member)?.id ?? '');
+      const found = await records.readManySettled(uuids.map(STORAGE_KEYS.delivery), deliverySchema);
+      const remove: IndexEntry[] = [];
+      members.forEach((member, at) => {
+        const record = found[at];
+        if (record && !(record instanceof CorruptRecordError)) {
+          remove.push(...entriesFor(record as DeliveryRecord));
+          return;
+        }
+        // Without a readable record its webhook and rule sets are unknown; those entries stay
+        // behind and listing skips them (no record). Every other set can be named.
+        const sets = [
+          INDEX_SETS.log,
+          ...DELIVERY_STATUSES.map(INDEX_SETS.logStatus),
+          ...EVENT_TYPES.map(INDEX_SETS.logEvent),
+        ];
+        remove.push(...sets.map((set) => ({ set, member })));
+      });
+      // Index entries first: a crash midway leaves unlisted records, never listed ghosts.
+      await queue.forget(uuids);
+      await index.update({ remove });
+      await records.removeMany(uuids.map(STORAGE_KEYS.delivery));
+      purged += members.length;
+    }
+  }
+
+  return {
+    async create(list) {
+      if (list.length === 0) return;
+      for (const record of list) validInput(deliverySchema, record, 'delivery');
+      // Records before index entries: a crash in between leaves unlisted records, never entries
+      // without a record.
+      await records.write(list.map((record) => ({ key: STORAGE_KEYS.delivery(record.uuid), value: record })));
+      await index.update({ add: list.flatMap((record) => entriesFor(record)) });
+    },
+
+    async get(uuid) {
+      return (await records.read(STORAGE_KEYS.delivery(uuid), deliverySchema)) as DeliveryRecord | undefined;
+    },
+
+    async recordAttempt(uuid, attempt, outcome) {
+      validInput(attemptSchema, attempt, 'delivery attempt');
+      return transition(uuid, outcome, (record) => ({
+        attempts: [...record.attempts, attempt],
+        attemptCount: record.attemptCount + 1,
+        lastAttemptAt: attempt.at,
+        lastStatusCode: attempt.statusCode,
+      }));
+    },
+
+    setStatus: (uuid, outcome) => transition(uuid, outcome, () => ({})),
+
+    list,
+
+    async uuids(filter: LogFilter, max: number) {
+      const found: string[] = [];
+      let cursor: string | null = null;
+      while (found.length < max) {
+        const page = await list({
+          ...filter,
+          limit: Math.min(MAX_LOG_PAGE_SIZE, max - found.length),
+          cursor,
+        });
+        found.push(...page.items.map((item) => item.uuid));
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+      }
+      return found;
+    },
+
+    purge,
+
+    purgeExpired: (now = retention.clock()) => purge(now - retention.ms),
+  };
+}

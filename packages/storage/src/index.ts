@@ -1,0 +1,39 @@
+export { createStorage, DEFAULT_NAMESPACE, type StorageOptions } from './create-storage.js';
+export { DEFAULT_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE } from './delivery-log-repository.js';
+export {
+  CorruptRecordError,
+  InvalidCursorError,
+  RecordNotFoundError,
+  StorageError,
+} from './errors.js';
+export { DEFAULT_EMBEDDED_PATH, KeyvLmdb, openEmbeddedStore } from './lmdb-store.js';
+export type { IndexEntry, IndexRange, IndexUpdate, OrderedIndex } from './ordered-index.js';
+export { DEFAULT_POSTGRES_INDEX_TABLE } from './postgres-ordered-index.js';
+export type {
+  DeliveryAttempt,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliverySummary,
+  LogFilter,
+  LogPage,
+  LogPageRequest,
+  QueuedDelivery,
+  RetiredKey,
+  SettingsRecord,
+  SmartRuleRecord,
+  WebhookRecord,
+} from './records.js';
+export { DELIVERY_STATUSES } from './records.js';
+export type {
+  AttemptOutcome,
+  DeliveryLogRepository,
+  DeliveryQueueRepository,
+  EntityRepository,
+  HookdeskStorage,
+  SettingsRepository,
+  SmartRuleRepository,
+  WebhookRepository,
+} from './repositories.js';
+export { DEFAULT_RETENTION_DAYS, type RetentionOption } from './retention.js';
+export { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
+export type { StoreOption } from './store-backend.js';

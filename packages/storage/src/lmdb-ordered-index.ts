@@ -1,0 +1,59 @@
+import type { Database, RootDatabase } from 'lmdb';
+import { groupBySet, type IndexRange, type IndexUpdate, type OrderedIndex } from './ordered-index.js';
+
+// Keys are `<set>\u0001<member>`: \u0001 sorts below every character of a set name, so one
+// set's keys are the contiguous range [`<set>\u0001`, `<set>\u0002`).
+const SEPARATOR = '\u0001';
+const AFTER_SEPARATOR = '\u0002';
+const EMPTY = Buffer.alloc(0);
+
+/** Ordered sets as keys of a database in the embedded store's lmdb environment. */
+export class LmdbOrderedIndex implements OrderedIndex {
+  readonly #db: Database<Buffer, string>;
+
+  constructor(root: RootDatabase) {
+    this.#db = root.openDB<Buffer, string>({ name: 'hookdesk-index', encoding: 'binary' });
+  }
+
+  async update({ add = [], remove = [] }: IndexUpdate): Promise<void> {
+    if (add.length === 0 && remove.length === 0) return;
+    // One transaction: the whole update is atomic and costs one commit.
+    await this.#db.transaction(() => {
+      for (const [set, members] of groupBySet(remove)) {
+        for (const member of members) this.#db.removeSync(set + SEPARATOR + member);
+      }
+      for (const [set, members] of groupBySet(add)) {
+        for (const member of members) this.#db.putSync(set + SEPARATOR + member, EMPTY);
+      }
+    });
+  }
+
+  async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {
+    const low = set + SEPARATOR + (from ?? '');
+    const high = below === undefined ? set + AFTER_SEPARATOR : set + SEPARATOR + below;
+    // lmdb ranges include `start` and exclude `end`; in reverse, `start` is the high end, and the
+    // high bound must stay exclusive, so the range starts at it and skips it if present.
+    const options =
+      order === 'asc'
+        ? { start: low, end: high, limit }
+        : { start: high, end: low, reverse: true, limit: limit + 1 };
+    const prefix = set.length + 1;
+    const members: string[] = [];
+    for (const key of this.#db.getKeys(options)) {
+      if (order === 'desc' && key === high) continue;
+      if (members.length === limit) break;
+      members.push(key.slice(prefix));
+    }
+    // In reverse `end` (the low bound) is exclusive, but `from` is inclusive.
+    if (order === 'desc' && members.length < limit && from !== undefined && this.#db.doesExist(low)) {
+      members.push(from);
+    }
+    return members;
+  }
+
+  async count(set: string): Promise<number> {
+    return this.#db.getKeysCount({ start: set + SEPARATOR, end: set + AFTER_SEPARATOR });
+  }
+
+  async close(): Promise<void> {}
+}

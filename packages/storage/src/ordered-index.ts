@@ -1,0 +1,78 @@
+import { storageFailure } from './errors.js';
+
+/** One member of one ordered set. */
+export interface IndexEntry {
+  set: string;
+  member: string;
+}
+
+/** Changes applied together, in as few round trips as the backend allows. */
+export interface IndexUpdate {
+  add?: readonly IndexEntry[];
+  remove?: readonly IndexEntry[];
+}
+
+/** Members `m` with `from <= m < below` (byte order), at most `limit`, in `order`. */
+export interface IndexRange {
+  /** Inclusive lower bound; none when absent. */
+  from?: string;
+  /** Exclusive upper bound; none when absent. */
+  below?: string;
+  limit: number;
+  order: 'asc' | 'desc';
+}
+
+/**
+ * Named sets of strings kept in byte order, the one structure listing needs besides key/value:
+ * a page is a bounded range read, never a scan. Each backend uses its own ordered structure
+ * (lmdb keys, Redis sorted sets, a PostgreSQL btree, a sorted array in memory). Adding a member
+ * that exists or removing one that does not is a no-op, and both are atomic per member, so
+ * several processes can append to one set without read-modify-write races.
+ */
+export interface OrderedIndex {
+  update(update: IndexUpdate): Promise<void>;
+  range(set: string, range: IndexRange): Promise<string[]>;
+  count(set: string): Promise<number>;
+  /** Releases what the index itself opened (not the Keyv store it may share). */
+  close(): Promise<void>;
+}
+
+/** Groups entries by set, keeping their order, for backends that write one set per command. */
+export function groupBySet(entries: readonly IndexEntry[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const { set, member } of entries) {
+    const members = groups.get(set);
+    if (members) members.push(member);
+    else groups.set(set, [member]);
+  }
+  return groups;
+}
+
+/** The same index with every set name prefixed, so namespaces sharing a backend stay apart. */
+export function prefixedIndex(index: OrderedIndex, prefix: string): OrderedIndex {
+  const entries = (list: readonly IndexEntry[] | undefined) =>
+    list?.map(({ set, member }) => ({ set: prefix + set, member }));
+  return {
+    update: ({ add, remove }) => index.update({ add: entries(add), remove: entries(remove) }),
+    range: (set, range) => index.range(prefix + set, range),
+    count: (set) => index.count(prefix + set),
+    close: () => index.close(),
+  };
+}
+
+/** The same index with every backend error turned into a `StorageError` that names `backend`. */
+export function guardedIndex(index: OrderedIndex, backend: string): OrderedIndex {
+  const guard = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw storageFailure(backend, operation, error);
+    }
+  };
+  return {
+    update: (update) => guard('updating the log/queue index', () => index.update(update)),
+    range: (set, range) => guard(`reading index "${set}"`, () => index.range(set, range)),
+    count: (set) => guard(`counting index "${set}"`, () => index.count(set)),
+    close: () => index.close(),
+  };
+}

@@ -1,0 +1,63 @@
+import { groupBySet, type IndexRange, type IndexUpdate, type OrderedIndex } from './ordered-index.js';
+
+/** The part of a node-redis client (what `@keyv/redis` holds) that the index uses. */
+export interface RedisCommandClient {
+  sendCommand(args: string[]): Promise<unknown>;
+  multi(): { addCommand(args: string[]): unknown; exec(): Promise<unknown> };
+}
+
+/** The part of a `@keyv/redis` store the index uses. */
+export interface RedisStoreLike {
+  getClient(): Promise<RedisCommandClient>;
+}
+
+/**
+ * Ordered sets as Redis sorted sets with every score 0, so members sort by bytes and
+ * `ZRANGE … BYLEX` reads a range in O(log n + page). ZADD/ZREM are atomic per member: several
+ * processes appending to one set never lose each other's entries. One update is one MULTI.
+ */
+export class RedisOrderedIndex implements OrderedIndex {
+  constructor(
+    readonly store: RedisStoreLike,
+    /** Prefix of every sorted set's key, e.g. `hookdesk::index:`. */
+    readonly keyPrefix: string,
+  ) {}
+
+  async update({ add = [], remove = [] }: IndexUpdate): Promise<void> {
+    if (add.length === 0 && remove.length === 0) return;
+    const client = await this.store.getClient();
+    const multi = client.multi();
+    for (const [set, members] of groupBySet(remove))
+      multi.addCommand(['ZREM', this.keyPrefix + set, ...members]);
+    for (const [set, members] of groupBySet(add)) {
+      multi.addCommand(['ZADD', this.keyPrefix + set, ...members.flatMap((member) => ['0', member])]);
+    }
+    await multi.exec();
+  }
+
+  async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {
+    const client = await this.store.getClient();
+    const low = from === undefined ? '-' : `[${from}`;
+    const high = below === undefined ? '+' : `(${below}`;
+    const bounds = order === 'asc' ? [low, high] : [high, low, 'REV'];
+    const members = await client.sendCommand([
+      'ZRANGE',
+      this.keyPrefix + set,
+      bounds[0]!,
+      bounds[1]!,
+      'BYLEX',
+      ...bounds.slice(2),
+      'LIMIT',
+      '0',
+      String(Math.min(limit, Number.MAX_SAFE_INTEGER)),
+    ]);
+    return members as string[];
+  }
+
+  async count(set: string): Promise<number> {
+    const client = await this.store.getClient();
+    return Number(await client.sendCommand(['ZCARD', this.keyPrefix + set]));
+  }
+
+  async close(): Promise<void> {}
+}

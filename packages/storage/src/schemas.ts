@@ -1,0 +1,88 @@
+import { EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '@hookdesk/wire';
+import { z } from 'zod';
+import { DELIVERY_STATUSES } from './records.js';
+
+// Loose objects keep fields this version does not know yet: a newer writer's record survives an
+// older reader's read-modify-write instead of losing them.
+const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 time');
+const headers = z.record(z.string(), z.string());
+
+export const settingsSchema = z.looseObject({
+  active: z.boolean(),
+  key: z.string(),
+  previousKeys: z.array(z.looseObject({ key: z.string(), validUntil: isoTime })),
+  updatedAt: isoTime,
+});
+
+export const webhookSchema = z.looseObject({
+  id: z.string().min(1),
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+  active: z.boolean(),
+  name: z.string().nullable(),
+  description: z.string().nullable(),
+  headers,
+  key: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  deactivatedReason: z.string().nullable(),
+  lastSuccessAt: isoTime.nullable(),
+  lastFailureAt: isoTime.nullable(),
+  failingSince: isoTime.nullable(),
+});
+
+export const smartRuleSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string(),
+  description: z.string().nullable(),
+  active: z.boolean(),
+  categories: z.array(z.string()),
+  workSchedule: z.unknown(),
+  conditions: z.unknown(),
+  action: z.looseObject({ type: z.literal('trigger_webhook'), url: z.string() }),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+export const deliveryStatusSchema = z.enum(DELIVERY_STATUSES as [string, ...string[]]);
+
+export const attemptSchema = z.looseObject({
+  number: z.number().int().positive(),
+  at: isoTime,
+  durationMs: z.number().nonnegative(),
+  statusCode: z.number().int().nullable(),
+  responseExcerpt: z.string().nullable(),
+  error: z.string().nullable(),
+  blocked: z.boolean(),
+});
+
+export const deliverySchema = z.looseObject({
+  uuid: z.string().min(1),
+  event: z.enum(EVENT_TYPES),
+  webhookId: z.string().nullable(),
+  ruleId: z.string().nullable(),
+  url: z.string(),
+  status: deliveryStatusSchema,
+  body: z.string(),
+  headers,
+  signature: z.string(),
+  createdAt: isoTime,
+  lastAttemptAt: isoTime.nullable(),
+  nextAttemptAt: isoTime.nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  attemptCount: z.number().int().nonnegative(),
+  attempts: z.array(attemptSchema),
+});
+
+export const queuePointerSchema = z.looseObject({
+  uuid: z.string().min(1),
+  dueAt: z.number().int().nonnegative(),
+});
+
+/** One line per problem, `path: message`, for error messages. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'value'}: ${issue.message}`)
+    .join('; ');
+}

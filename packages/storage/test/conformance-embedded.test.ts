@@ -1,0 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storageConformanceSuite } from '../../test-kit/src/storage-conformance.js';
+import { createStorage } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hookdesk-lmdb-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// A fresh database directory per test: nothing leaks from one case into the next.
+storageConformanceSuite(
+  { describe, it, expect, beforeEach, afterEach },
+  () => createStorage({ path: join(dir, randomUUID()) }),
+  { name: 'embedded lmdb store' },
+);
