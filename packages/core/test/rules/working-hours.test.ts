@@ -1,0 +1,370 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { WorkSchedule } from '../../src/rules/work-schedule-schema.js';
+import { addWorkingMs, workingClock, workingMsBetween } from '../../src/rules/working-hours.js';
+
+const H = 3_600_000;
+const at = (iso: string) => Date.parse(iso);
+const none = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+const nineToFive = (timeZone: string, holidays: string[] = []): WorkSchedule => ({
+  timeZone,
+  hours: {
+    ...none,
+    mon: [['09:00', '17:00']],
+    tue: [['09:00', '17:00']],
+    wed: [['09:00', '17:00']],
+    thu: [['09:00', '17:00']],
+    fri: [['09:00', '17:00']],
+  },
+  holidays,
+});
+const allDay = (timeZone: string): WorkSchedule => ({
+  timeZone,
+  hours: Object.fromEntries(Object.keys(none).map((d) => [d, [['00:00', '24:00']]])) as WorkSchedule['hours'],
+  holidays: [],
+});
+const nights = (timeZone: string, holidays: string[] = []): WorkSchedule => ({
+  timeZone,
+  hours: {
+    ...none,
+    mon: [['22:00', '06:00']],
+    tue: [['22:00', '06:00']],
+    wed: [['22:00', '06:00']],
+    thu: [['22:00', '06:00']],
+    fri: [['22:00', '06:00']],
+  },
+  holidays,
+});
+const nightly = (timeZone: string): WorkSchedule => ({
+  timeZone,
+  hours: Object.fromEntries(Object.keys(none).map((d) => [d, [['22:00', '06:00']]])) as WorkSchedule['hours'],
+  holidays: [],
+});
+const sundayOnly = (timeZone: string, range: [string, string]): WorkSchedule => ({
+  timeZone,
+  hours: { ...none, sun: [range] },
+  holidays: [],
+});
+
+describe('workingMsBetween', () => {
+  it.each<[string, WorkSchedule | null, string, string, number]>([
+    [
+      'around the clock (null) is calendar time',
+      null,
+      '2026-11-27T15:00:00Z',
+      '2026-11-30T09:00:00Z',
+      66 * H,
+    ],
+    [
+      'same day inside hours (Berlin, UTC+1)',
+      nineToFive('Europe/Berlin'),
+      '2026-11-26T08:00:00Z',
+      '2026-11-26T12:30:00Z',
+      4.5 * H,
+    ],
+    [
+      'over a weekend: Fri 16:00 to Mon 10:00',
+      nineToFive('Europe/Berlin'),
+      '2026-11-27T15:00:00Z',
+      '2026-11-30T09:00:00Z',
+      2 * H,
+    ],
+    [
+      'entirely in the weekend',
+      nineToFive('Europe/Berlin'),
+      '2026-11-28T08:00:00Z',
+      '2026-11-29T20:00:00Z',
+      0,
+    ],
+    [
+      'skips a holiday (Fri 25 Dec)',
+      nineToFive('Europe/Berlin', ['2026-12-25']),
+      '2026-12-24T15:00:00Z',
+      '2026-12-28T09:00:00Z',
+      2 * H,
+    ],
+    [
+      'holiday dates are local: Sydney Monday is Sunday in UTC',
+      nineToFive('Australia/Sydney', ['2026-11-30']),
+      '2026-11-29T12:00:00Z',
+      '2026-11-30T12:00:00Z',
+      0,
+    ],
+    [
+      'overnight shift Mon 22:00–Tue 06:00',
+      nights('UTC'),
+      '2026-11-30T21:00:00Z',
+      '2026-12-01T07:00:00Z',
+      8 * H,
+    ],
+    [
+      "Friday's night shift runs into Saturday",
+      nights('UTC'),
+      '2026-11-27T20:00:00Z',
+      '2026-11-29T00:00:00Z',
+      8 * H,
+    ],
+    [
+      'a holiday cancels the shift that starts on it',
+      nights('UTC', ['2026-11-30']),
+      '2026-11-30T21:00:00Z',
+      '2026-12-01T07:00:00Z',
+      0,
+    ],
+    [
+      'a holiday does not cut short the shift that started the day before',
+      nights('UTC', ['2026-12-01']),
+      '2026-11-30T21:00:00Z',
+      '2026-12-01T07:00:00Z',
+      8 * H,
+    ],
+    [
+      'spring forward: Berlin Sunday 29 Mar has 23 hours',
+      allDay('Europe/Berlin'),
+      '2026-03-28T23:00:00Z',
+      '2026-03-29T22:00:00Z',
+      23 * H,
+    ],
+    [
+      'spring forward: a range starting in the gap starts at the jump',
+      sundayOnly('Europe/Berlin', ['02:30', '04:00']),
+      '2026-03-28T00:00:00Z',
+      '2026-03-30T00:00:00Z',
+      1 * H,
+    ],
+    [
+      'fall back: Berlin Sunday 25 Oct has 25 hours',
+      allDay('Europe/Berlin'),
+      '2026-10-24T22:00:00Z',
+      '2026-10-25T23:00:00Z',
+      25 * H,
+    ],
+    [
+      'fall back: a repeated wall time means its first occurrence',
+      sundayOnly('Europe/Berlin', ['02:30', '03:30']),
+      '2026-10-24T00:00:00Z',
+      '2026-10-26T00:00:00Z',
+      2 * H,
+    ],
+    [
+      'a night shift across spring forward (New York, Sat 22:00 EST–Sun 06:00 EDT)',
+      nightly('America/New_York'),
+      '2026-03-08T02:00:00Z',
+      '2026-03-08T12:00:00Z',
+      7 * H,
+    ],
+    [
+      'a night shift across fall back (New York, Sat 22:00 EDT–Sun 06:00 EST)',
+      nightly('America/New_York'),
+      '2026-11-01T01:00:00Z',
+      '2026-11-01T12:00:00Z',
+      9 * H,
+    ],
+    [
+      'Pacific/Kiritimati (UTC+14): Monday work is Sunday in UTC',
+      nineToFive('Pacific/Kiritimati'),
+      '2026-11-29T18:00:00Z',
+      '2026-11-30T04:00:00Z',
+      8 * H,
+    ],
+    [
+      'Pacific/Pago_Pago (UTC−11): Monday 09:00 is 20:00 UTC',
+      nineToFive('Pacific/Pago_Pago'),
+      '2026-11-30T19:00:00Z',
+      '2026-12-01T03:00:00Z',
+      7 * H,
+    ],
+    [
+      'Asia/Kathmandu (UTC+5:45)',
+      nineToFive('Asia/Kathmandu'),
+      '2026-11-30T03:00:00Z',
+      '2026-11-30T03:30:00Z',
+      0.25 * H,
+    ],
+    [
+      'Kiritimati skipped 31 Dec 1994: no double count',
+      allDay('Pacific/Kiritimati'),
+      '1994-12-29T00:00:00Z',
+      '1995-01-03T00:00:00Z',
+      120 * H,
+    ],
+    // Wed 28 Dec 09:00 (UTC−10) to Mon 2 Jan 09:00 (UTC+14): Wednesday and Thursday; Friday never happened.
+    [
+      'Samoa skipped Friday 30 Dec 2011',
+      nineToFive('Pacific/Apia'),
+      '2011-12-28T19:00:00Z',
+      '2012-01-01T19:00:00Z',
+      16 * H,
+    ],
+    [
+      'end before start is negative',
+      nineToFive('Europe/Berlin'),
+      '2026-11-26T12:30:00Z',
+      '2026-11-26T08:00:00Z',
+      -4.5 * H,
+    ],
+  ])('%s', (_label, schedule, from, to, expected) => {
+    expect(workingMsBetween(schedule, at(from), at(to))).toBe(expected);
+  });
+
+  it('counts overlapping ranges once', () => {
+    const overlap: WorkSchedule = {
+      timeZone: 'UTC',
+      hours: {
+        ...none,
+        mon: [
+          ['09:00', '12:00'],
+          ['11:00', '13:00'],
+        ],
+        sun: [['20:00', '10:00']],
+      },
+      holidays: [],
+    };
+    // Sunday 20:00 to Monday 10:00 plus Monday 09:00–13:00 merged: 20:00–13:00 = 17 h.
+    expect(workingMsBetween(overlap, at('2026-11-29T00:00:00Z'), at('2026-12-01T00:00:00Z'))).toBe(17 * H);
+  });
+
+  it('gives the same answers whatever order the table was grown in', () => {
+    const s1 = nineToFive('Europe/Berlin', ['2026-12-25']);
+    const s2 = nineToFive('Europe/Berlin', ['2026-12-25', '1999-01-01']);
+    const points = [
+      '2026-11-27T15:00:00Z',
+      '1990-05-01T10:00:00Z',
+      '2150-01-01T00:00:00Z',
+      '2026-03-29T12:00:00Z',
+    ].map(at);
+    const pairs = points.flatMap((a) => points.map((b) => [a, b] as const));
+    const first = pairs.map(([a, b]) => workingMsBetween(s1, a, b));
+    const reversed = [...pairs]
+      .reverse()
+      .map(([a, b]) => workingMsBetween(s2, a, b))
+      .reverse();
+    // s2 differs only by a holiday in 1999, outside every pair but the ones spanning it.
+    pairs.forEach(([a, b], i) => {
+      const spans1999 =
+        Math.min(a, b) < at('1999-01-01T00:00:00Z') && Math.max(a, b) > at('1999-01-02T00:00:00Z');
+      if (!spans1999) expect(reversed[i]).toBe(first[i]);
+    });
+  });
+});
+
+describe('addWorkingMs', () => {
+  it.each<[string, WorkSchedule | null, string, number, string]>([
+    ['null schedule adds calendar time', null, '2026-11-27T15:00:00Z', 2 * H, '2026-11-27T17:00:00.000Z'],
+    [
+      'carries over the weekend',
+      nineToFive('Europe/Berlin'),
+      '2026-11-27T15:00:00Z',
+      2 * H,
+      '2026-11-30T09:00:00.000Z',
+    ],
+    [
+      'reaching the end of a day stops at that end',
+      nineToFive('Europe/Berlin'),
+      '2026-11-27T15:00:00Z',
+      1 * H,
+      '2026-11-27T16:00:00.000Z',
+    ],
+    [
+      'from a weekend, 1 ms into Monday',
+      nineToFive('Europe/Berlin'),
+      '2026-11-28T12:00:00Z',
+      1,
+      '2026-11-30T08:00:00.001Z',
+    ],
+    [
+      'over a holiday',
+      nineToFive('Europe/Berlin', ['2026-12-25']),
+      '2026-12-24T15:00:00Z',
+      2 * H,
+      '2026-12-28T09:00:00.000Z',
+    ],
+    [
+      '24 working hours is three 8-hour days',
+      nineToFive('Asia/Kathmandu'),
+      '2026-11-30T03:15:00Z',
+      24 * H,
+      '2026-12-02T11:15:00.000Z',
+    ],
+    [
+      'through a night shift across DST',
+      nightly('America/New_York'),
+      '2026-03-08T03:00:00Z',
+      7 * H,
+      '2026-03-08T10:00:00.000Z',
+    ],
+    [
+      'zero returns the start',
+      nineToFive('Europe/Berlin'),
+      '2026-11-28T12:00:00Z',
+      0,
+      '2026-11-28T12:00:00.000Z',
+    ],
+  ])('%s', (_label, schedule, from, ms, expected) => {
+    expect(new Date(addWorkingMs(schedule, at(from), ms)).toISOString()).toBe(expected);
+  });
+
+  it('answers Infinity past the supported range', () => {
+    expect(addWorkingMs(nineToFive('UTC'), at('2199-11-01T00:00:00Z'), 10_000 * H)).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+});
+
+const zones = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Pacific/Kiritimati',
+  'Pacific/Pago_Pago',
+  'Asia/Kathmandu',
+  'Australia/Lord_Howe',
+  'UTC',
+];
+const schedules = fc.constantFrom(
+  ...zones.flatMap((z) => [
+    nineToFive(z, ['2026-12-25', '2027-01-01']),
+    nights(z, ['2026-03-09']),
+    allDay(z),
+  ]),
+);
+const instant = fc.integer({ min: at('2025-06-01T00:00:00Z'), max: at('2027-06-01T00:00:00Z') });
+
+describe('working-time properties', () => {
+  it('addWorkingMs is the inverse of workingMsBetween, to the millisecond', () => {
+    fc.assert(
+      fc.property(schedules, instant, fc.integer({ min: 1, max: 400 * H }), (s, a, ms) => {
+        const t = addWorkingMs(s, a, ms);
+        expect(workingMsBetween(s, a, t)).toBe(ms);
+        expect(workingMsBetween(s, a, t - 1)).toBe(ms - 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is additive and never exceeds calendar time', () => {
+    fc.assert(
+      fc.property(schedules, instant, instant, instant, (s, x, y, z) => {
+        const [a, b, c] = [x, y, z].sort((p, q) => p - q) as [number, number, number];
+        const ab = workingMsBetween(s, a, b);
+        expect(ab + workingMsBetween(s, b, c)).toBe(workingMsBetween(s, a, c));
+        expect(ab).toBeGreaterThanOrEqual(0);
+        expect(ab).toBeLessThanOrEqual(b - a);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('equals calendar time when every hour is working time, DST included', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), instant, instant, (z, a, b) => {
+        expect(workingMsBetween(allDay(z), a, b)).toBe(b - a);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is cached: one clock per schedule content', () => {
+    expect(workingClock(nineToFive('Europe/Berlin'))).toBe(workingClock(nineToFive('Europe/Berlin')));
+    expect(workingClock(null).at(42)).toBe(42);
+  });
+});
