@@ -1,0 +1,24 @@
+import type { QueuedDelivery } from '@hookdesk/storage';
+
+/** Runs one attempt of a delivery; resolves when it has been recorded. */
+export type DeliveryHandler = (uuid: string) => Promise<void>;
+
+/**
+ * Where recorded deliveries wait for their next attempt. The in-process default runs on the
+ * storage queue repository; a BullMQ implementation replaces it for more than one process.
+ * Delivery is at-least-once: an entry leaves the queue only through `remove`, after its attempt
+ * was recorded, so a crash in between sends it again.
+ */
+export interface DeliveryQueue {
+  /** Durably adds deliveries, or moves them to a new due time; resolves once stored. */
+  enqueue(entries: readonly QueuedDelivery[]): Promise<void>;
+  /** Takes a delivery out for good (it succeeded or failed for good). */
+  remove(uuid: string): Promise<void>;
+  /** Starts handing due deliveries to `handler`, never the same uuid twice at once. */
+  start(handler: DeliveryHandler): void;
+  /** Stops handing out deliveries (the global switch is off); due ones wait. */
+  pause(): void;
+  resume(): void;
+  /** Stops handing out deliveries and resolves once every handler in flight has finished. */
+  close(): Promise<void>;
+}

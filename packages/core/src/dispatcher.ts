@@ -1,0 +1,267 @@
+import type { DeliveryAttempt, DeliveryRecord, HookdeskStorage, WebhookRecord } from '@hookdesk/storage';
+import { signedHeaders } from '@hookdesk/wire';
+import type { DeliveryQueue } from './delivery-queue.js';
+import type { DeliveryEventBase, HookdeskEvents } from './hookdesk-events.js';
+import { type KeyRing, validKeys } from './key-ring.js';
+import { KeyedLimiter } from './keyed-limiter.js';
+import type { HookdeskMetrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import {
+  type AttemptResult,
+  decideAfterAttempt,
+  failingTooLong,
+  type RetryDecision,
+} from './retry-policy.js';
+import type { Sender, SendResult } from './sender.js';
+import { USER_AGENT } from './version.js';
+import type { WebhookCache } from './webhook-cache.js';
+
+export interface DispatcherParts {
+  options: ResolvedOptions;
+  storage: HookdeskStorage;
+  queue: DeliveryQueue;
+  keyRing: KeyRing;
+  webhooks: WebhookCache;
+  sender: Sender;
+  events: HookdeskEvents;
+  metrics: HookdeskMetrics;
+}
+
+/** How an attempt was asked for. */
+export type AttemptMode =
+  /** From the queue: the retry schedule applies. */
+  | 'scheduled'
+  /** A resend or a test: one attempt, no automatic retry. */
+  | 'once';
+
+// Deliveries recorded by this process, kept so the first attempt needs no store read.
+const FRESH_LIMIT = 10_000;
+
+/** Runs attempts: signs, sends, records, and decides what comes next. */
+export class Dispatcher {
+  readonly #p: DispatcherParts;
+  readonly #limiter: KeyedLimiter;
+  readonly #fresh = new Map<string, DeliveryRecord>();
+  /** Resends waiting in the queue: one attempt each, no retries (lost on a crash; see README). */
+  readonly #once = new Set<string>();
+
+  constructor(parts: DispatcherParts) {
+    this.#p = parts;
+    this.#limiter = new KeyedLimiter(parts.options.concurrencyPerWebhook);
+  }
+
+  remember(records: readonly DeliveryRecord[]): void {
+    for (const record of records) {
+      if (this.#fresh.size >= FRESH_LIMIT) break;
+      this.#fresh.set(record.uuid, record);
+    }
+  }
+
+  markOnce(uuid: string): void {
+    this.#once.add(uuid);
+  }
+
+  /** The queue's handler. */
+  handle = async (uuid: string): Promise<void> => {
+    const { queue, storage } = this.#p;
+    const cached = this.#fresh.get(uuid);
+    this.#fresh.delete(uuid);
+    const record = cached ?? (await storage.log.get(uuid));
+    if (record?.status !== 'pending') {
+      // Purged, or finished before a crash removed its queue entry.
+      await queue.remove(uuid);
+      this.#once.delete(uuid);
+      return;
+    }
+    const settings = await this.#p.keyRing.get();
+    if (!settings.active) {
+      // Due deliveries wait while the global switch is off; switching on resumes the queue.
+      if (cached) this.#fresh.set(uuid, cached);
+      queue.pause();
+      return;
+    }
+    const mode: AttemptMode = this.#once.has(uuid) ? 'once' : 'scheduled';
+    await this.attempt(record, mode);
+    this.#once.delete(uuid);
+  };
+
+  /** One attempt of `record`, recorded in the log and followed up in the queue. */
+  async attempt(record: DeliveryRecord, mode: AttemptMode): Promise<DeliveryRecord> {
+    const { options, storage, queue } = this.#p;
+    let webhook: WebhookRecord | undefined;
+    if (record.webhookId !== null) {
+      webhook = await this.#p.webhooks.get(record.webhookId);
+      if (!webhook || (!webhook.active && record.event !== 'webhook.test')) {
+        const why = webhook ? 'The webhook is inactive.' : 'The webhook was deleted.';
+        const updated = await storage.log.setStatus(record.uuid, { status: 'failed', nextAttemptAt: null });
+        await queue.remove(record.uuid);
+        this.#p.events.emit('delivery.failed', {
+          ...this.#base(record, record.attemptCount, null, 0),
+          error: why,
+        });
+        options.logger.info({ uuid: record.uuid, webhookId: record.webhookId }, `delivery dropped: ${why}`);
+        return updated;
+      }
+    }
+    const settings = await this.#p.keyRing.get();
+    const number = record.attemptCount + 1;
+    const startedAt = options.clock.now();
+    const body = Buffer.from(record.body, 'utf8');
+    const headers = {
+      ...webhook?.headers,
+      ...signedHeaders({
+        event: record.event,
+        uuid: record.uuid,
+        attempt: number,
+        timestamp: Math.floor(startedAt / 1000),
+        body,
+        keys: webhook?.key ? [webhook.key] : validKeys(settings, startedAt),
+        userAgent: USER_AGENT,
+      }),
+    };
+    const release = await this.#limiter.acquire(record.webhookId ?? record.ruleId ?? record.url);
+    let result: SendResult;
+    try {
+      result = await this.#p.sender.send({ url: record.url, body, headers });
+    } finally {
+      release();
+    }
+
+    const now = options.clock.now();
+    const policyInput: AttemptResult =
+      result.error !== null || result.statusCode === null
+        ? { kind: 'error', blocked: result.blocked }
+        : { kind: 'response', statusCode: result.statusCode, retryAfter: result.retryAfter };
+    let decision: RetryDecision = decideAfterAttempt({
+      // A resend continues the attempt count but is never retried, so the count only matters here.
+      attemptNumber: number,
+      result: policyInput,
+      policy: { schedule: options.retrySchedule, jitter: options.retryJitter },
+      random: options.random(),
+      nowMs: now,
+    });
+    if (mode === 'once' && decision.action === 'retry') decision = { action: 'fail' };
+
+    const failed = decision.action !== 'succeed';
+    let deactivateReason = decision.action === 'deactivate' ? decision.reason : null;
+    if (failed && webhook && !deactivateReason) {
+      const since = webhook.failingSince ?? new Date(now).toISOString();
+      if (failingTooLong(since, now, options.disableAfterMs)) {
+        const days = Math.round((options.disableAfterMs / 86_400_000) * 10) / 10;
+        deactivateReason = `Failing without a single success for ${days} days.`;
+        decision = { action: 'fail' };
+      }
+    }
+
+    const attempt: DeliveryAttempt = {
+      number,
+      at: new Date(startedAt).toISOString(),
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      responseExcerpt: result.responseExcerpt,
+      error: result.error,
+      blocked: result.blocked,
+    };
+    const dueAt = decision.action === 'retry' ? now + decision.delayMs : null;
+    const nextAttemptAt = dueAt === null ? null : new Date(dueAt).toISOString();
+    const status =
+      decision.action === 'succeed' ? 'succeeded' : decision.action === 'retry' ? 'pending' : 'failed';
+    const updated = await storage.log.recordAttempt(record.uuid, attempt, {
+      status,
+      nextAttemptAt,
+      headers,
+      signature: headers['x-hookdesk-signature'],
+    });
+    // The log is written first: a crash before the queue update only means one more attempt.
+    if (dueAt !== null) await queue.enqueue([{ uuid: record.uuid, dueAt }]);
+    else await queue.remove(record.uuid);
+
+    if (webhook) await this.#bookkeep(webhook, !failed, now, deactivateReason);
+
+    const outcome = result.blocked ? 'blocked' : status === 'pending' ? 'retrying' : status;
+    const attributes = { event: record.event, outcome };
+    this.#p.metrics.attempts.add(1, attributes);
+    this.#p.metrics.latency.record(result.durationMs, attributes);
+    const base = this.#base(record, number, result.statusCode, result.durationMs);
+    const log = {
+      uuid: record.uuid,
+      webhookId: record.webhookId,
+      attempt: number,
+      statusCode: result.statusCode,
+    };
+    if (status === 'succeeded') {
+      options.logger.debug(log, 'delivery succeeded');
+      this.#p.events.emit('delivery.succeeded', base);
+    } else if (status === 'pending') {
+      options.logger.info(
+        { ...log, error: result.error, nextAttemptAt },
+        'delivery attempt failed; retrying',
+      );
+      this.#p.events.emit('delivery.retrying', {
+        ...base,
+        error: result.error,
+        nextAttemptAt: nextAttemptAt as string,
+      });
+    } else {
+      options.logger.warn({ ...log, error: result.error }, 'delivery failed');
+      this.#p.events.emit('delivery.failed', { ...base, error: result.error });
+    }
+    if (deactivateReason && webhook) {
+      options.logger.warn({ webhookId: webhook.id, reason: deactivateReason }, 'webhook deactivated');
+      this.#p.events.emit('webhook.deactivated', {
+        webhookId: webhook.id,
+        url: webhook.url,
+        reason: deactivateReason,
+      });
+    }
+    return updated;
+  }
+
+  /** Success and failure bookkeeping on the webhook; writes only when something changes. */
+  async #bookkeep(
+    cached: WebhookRecord,
+    succeeded: boolean,
+    now: number,
+    deactivateReason: string | null,
+  ): Promise<void> {
+    const nowIso = new Date(now).toISOString();
+    // One write a minute at most on the happy path; the health view needs no finer grain.
+    const recent = (at: string | null) => at !== null && now - Date.parse(at) <= 60_000;
+    if (succeeded && cached.failingSince === null && recent(cached.lastSuccessAt)) return;
+    if (!succeeded && !deactivateReason && cached.failingSince !== null && recent(cached.lastFailureAt))
+      return;
+    // Read fresh from the store so an admin's edit a moment ago is not overwritten with a stale copy.
+    const current = await this.#p.storage.webhooks.get(cached.id);
+    if (!current) return;
+    let next: WebhookRecord | null = null;
+    if (succeeded) {
+      if (current.failingSince !== null || !recent(current.lastSuccessAt)) {
+        next = { ...current, lastSuccessAt: nowIso, failingSince: null };
+      }
+    } else {
+      next = { ...current, lastFailureAt: nowIso, failingSince: current.failingSince ?? nowIso };
+      if (deactivateReason && current.active) {
+        next = { ...next, active: false, deactivatedReason: deactivateReason, updatedAt: nowIso };
+      }
+    }
+    if (next) await this.#p.webhooks.put(next);
+  }
+
+  #base(
+    record: DeliveryRecord,
+    attempt: number,
+    statusCode: number | null,
+    durationMs: number,
+  ): DeliveryEventBase {
+    return {
+      uuid: record.uuid,
+      event: record.event,
+      webhookId: record.webhookId,
+      ruleId: record.ruleId,
+      url: record.url,
+      attempt,
+      statusCode,
+      durationMs,
+    };
+  }
+}

@@ -1,0 +1,579 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  DeliveryRecord,
+  HookdeskStorage,
+  LogFilter,
+  LogPage,
+  LogPageRequest,
+  WebhookRecord,
+} from '@hookdesk/storage';
+import { computeChanges, generateKey, keyPreview, type Ticket, type TicketChanges } from '@hookdesk/wire';
+import type { DeliveryQueue } from './delivery-queue.js';
+import { Dispatcher } from './dispatcher.js';
+import { ConflictError, DeliveryError, NotFoundError, ValidationError } from './errors.js';
+import { bodyFor, createEventTemplate, type EventTemplate, type SharedEventBody } from './event-body.js';
+import { type HookdeskEventMap, type HookdeskEventName, HookdeskEvents } from './hookdesk-events.js';
+import { KeyRing, rotated } from './key-ring.js';
+import { createMetrics, type HookdeskMetrics } from './metrics.js';
+import { type HookdeskOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { Sender } from './sender.js';
+import { type AddressGuard, createAddressGuard, urlProblem } from './ssrf-guard.js';
+import { StorageDeliveryQueue } from './storage-delivery-queue.js';
+import { WebhookCache } from './webhook-cache.js';
+import { parseInput, webhookCreateSchema, webhookPatchSchema } from './webhook-schema.js';
+import { successRate, toWebhook, type Webhook, type WebhookWithHealth } from './webhook-view.js';
+
+/** `GET M/api/settings`. */
+export interface Settings {
+  active: boolean;
+  keyPreview: string;
+}
+
+export interface RotatedKey {
+  key: string;
+  previousKeyValidUntil: string;
+}
+
+export interface ResendResult {
+  uuid: string;
+  status: 'queued' | 'not_found';
+}
+
+/** What `emit` takes per event. `createdAt` defaults to now. */
+export interface EmitPayloads {
+  'ticket.created': { ticket: Ticket; createdAt?: Date | string };
+  'ticket.updated': {
+    ticket: Ticket;
+    /** The ticket before the change; `changes` is computed from it. */
+    previous?: Ticket | null;
+    /** Given changes win over computed ones. */
+    changes?: TicketChanges;
+    createdAt?: Date | string;
+  };
+  /** A smart rule fired: one delivery to the rule's action URL, logged with `ruleId`. */
+  'smart_rule.triggered': {
+    ticket: Ticket;
+    rule: { id: string; name: string; url: string };
+    createdAt?: Date | string;
+  };
+}
+
+/** Most deliveries one resend by filter queues. */
+export const MAX_RESEND = 1000;
+
+/** How many recent deliveries the webhook health view looks at. */
+const HEALTH_WINDOW = 50;
+
+/**
+ * The Hookdesk engine: records ticket events as signed deliveries, sends and retries them, and
+ * offers every operation the admin API needs. Create it with `createHookdesk`.
+ */
+export class Hookdesk {
+  readonly #o: ResolvedOptions;
+  readonly #storage: HookdeskStorage;
+  readonly #queue: DeliveryQueue;
+  readonly #keyRing: KeyRing;
+  readonly #webhooks: WebhookCache;
+  readonly #sender: Sender;
+  readonly #events: HookdeskEvents;
+  readonly #metrics: HookdeskMetrics;
+  readonly #guard: AddressGuard;
+  readonly #dispatcher: Dispatcher;
+  readonly #ready: Promise<void>;
+  readonly #direct = new Set<Promise<unknown>>();
+  #closing: Promise<void> | null = null;
+  #resumeTimer: unknown = null;
+
+  constructor(options: HookdeskOptions) {
+    const o = resolveOptions(options);
+    this.#o = o;
+    this.#storage = o.storage;
+    this.#guard = createAddressGuard({
+      allowPrivateNetworks: o.allowPrivateNetworks,
+      allowCidrs: o.allowCidrs,
+    });
+    this.#events = new HookdeskEvents(o.logger);
+    this.#metrics = createMetrics(o.meterProvider);
+    this.#keyRing = new KeyRing(o.storage.settings, o.clock, o.cacheMs);
+    this.#webhooks = new WebhookCache(o.storage.webhooks, o.clock, o.cacheMs);
+    this.#queue =
+      o.queue ??
+      new StorageDeliveryQueue(o.storage.queue, {
+        clock: o.clock,
+        concurrency: o.concurrency,
+        pollIntervalMs: o.pollIntervalMs,
+        logger: o.logger,
+      });
+    this.#sender = new Sender({
+      connectTimeoutMs: o.connectTimeoutMs,
+      timeoutMs: o.timeoutMs,
+      maxResponseBytes: o.maxResponseBytes,
+      guard: this.#guard,
+      resolve: o.resolve,
+      clock: o.clock,
+    });
+    this.#dispatcher = new Dispatcher({
+      options: o,
+      storage: o.storage,
+      queue: this.#queue,
+      keyRing: this.#keyRing,
+      webhooks: this.#webhooks,
+      sender: this.#sender,
+      events: this.#events,
+      metrics: this.#metrics,
+    });
+    this.#ready = this.#start();
+    // Surfaced by every call that awaits it; this only keeps an unobserved failure from crashing the host.
+    this.#ready.catch(() => {});
+  }
+
+  async #start(): Promise<void> {
+    const settings = await this.#keyRing.get(true);
+    if (!this.#o.process) return;
+    await this.#recover();
+    if (!settings.active) this.#queue.pause();
+    this.#queue.start(this.#dispatcher.handle);
+    this.#watchSwitch();
+  }
+
+  /**
+   * Puts back in the queue every pending delivery the log holds, at its next attempt time. Covers a
+   * crash between writing the log and the queue; bounded so a huge backlog cannot stall start-up.
+   */
+  async #recover(): Promise<void> {
+    const uuids = await this.#storage.log.uuids({ status: 'pending' }, 10_000);
+    const entries = [];
+    for (const uuid of uuids) {
+      const record = await this.#storage.log.get(uuid);
+      if (record?.status !== 'pending') continue;
+      entries.push({ uuid, dueAt: Date.parse(record.nextAttemptAt ?? record.createdAt) });
+    }
+    if (entries.length > 0) await this.#storage.queue.schedule(entries);
+    if (entries.length > 0) this.#o.logger.info({ count: entries.length }, 'pending deliveries re-queued');
+  }
+
+  /** Look every `pollIntervalMs` whether another process turned the switch on (or off). */
+  #watchSwitch(): void {
+    const check = async () => {
+      this.#resumeTimer = null;
+      if (this.#closing) return;
+      try {
+        const settings = await this.#keyRing.get();
+        if (settings.active) this.#queue.resume();
+        else this.#queue.pause();
+      } catch (error) {
+        this.#o.logger.error({ err: error }, 'Hookdesk could not read its settings');
+      }
+      if (!this.#closing) this.#resumeTimer = this.#o.clock.setTimeout(check, this.#o.pollIntervalMs);
+    };
+    this.#resumeTimer = this.#o.clock.setTimeout(check, this.#o.pollIntervalMs);
+  }
+
+  /** Resolves once settings exist (a key is generated on first start) and the queue runs. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  // ---- host API ---------------------------------------------------------------------------
+
+  /** Records a `ticket.created` delivery for every matching webhook; resolves with their uuids once stored. */
+  ticketCreated(ticket: Ticket, options: { createdAt?: Date | string } = {}): Promise<string[]> {
+    return this.emit('ticket.created', { ticket, createdAt: options.createdAt });
+  }
+
+  /**
+   * Records a `ticket.updated` delivery for every matching webhook. With `previous`, the body
+   * carries `changes` for each top-level field that changed.
+   */
+  ticketUpdated(
+    ticket: Ticket,
+    options: { previous?: Ticket | null; changes?: TicketChanges; createdAt?: Date | string } = {},
+  ): Promise<string[]> {
+    return this.emit('ticket.updated', { ticket, ...options });
+  }
+
+  /** Records the deliveries of any event; resolves with their uuids once the log and the queue hold them. */
+  async emit<E extends keyof EmitPayloads>(event: E, payload: EmitPayloads[E]): Promise<string[]> {
+    this.#assertOpen();
+    const input = payload as EmitPayloads[keyof EmitPayloads];
+    if (!input || typeof input !== 'object')
+      throw new TypeError('`payload` must be an object holding `ticket`.');
+    assertTicket(input.ticket);
+    const createdAt = this.#eventTime(input.createdAt);
+    await this.#ready;
+    const settings = await this.#keyRing.get();
+    // Switch off: nothing is created, and nothing is made up later (ADMIN-API.md, "The global switch").
+    if (!settings.active) return [];
+
+    let shared: SharedEventBody;
+    let targets: { webhookId: string | null; ruleId: string | null; url: string }[];
+    if (event === 'smart_rule.triggered') {
+      const { rule, ticket } = input as EmitPayloads['smart_rule.triggered'];
+      if (
+        !rule ||
+        typeof rule.id !== 'string' ||
+        typeof rule.name !== 'string' ||
+        typeof rule.url !== 'string'
+      ) {
+        throw new TypeError('`rule` must be { id, name, url } of the smart rule that fired.');
+      }
+      shared = { event, created_at: createdAt, ticket, smart_rule: { id: rule.id, name: rule.name } };
+      targets = [{ webhookId: null, ruleId: rule.id, url: rule.url }];
+    } else if (event === 'ticket.created' || event === 'ticket.updated') {
+      const webhooks = (await this.#webhooks.list()).filter((w) => w.active && w.events.includes(event));
+      if (webhooks.length === 0) return [];
+      if (event === 'ticket.updated') {
+        const { ticket, previous, changes } = input as EmitPayloads['ticket.updated'];
+        const computed = changes ?? (previous ? computeChanges(previous, ticket) : undefined);
+        shared = computed
+          ? { event, created_at: createdAt, ticket, changes: computed }
+          : { event, created_at: createdAt, ticket };
+      } else {
+        shared = { event, created_at: createdAt, ticket: input.ticket };
+      }
+      targets = webhooks.map((w) => ({ webhookId: w.id, ruleId: null, url: w.url }));
+    } else {
+      throw new TypeError(
+        `\`event\` must be ticket.created, ticket.updated or smart_rule.triggered, got ${String(event)}.`,
+      );
+    }
+    const records = await this.#record(createEventTemplate(shared), targets);
+    return records.map((r) => r.uuid);
+  }
+
+  async #record(
+    template: EventTemplate,
+    targets: readonly { webhookId: string | null; ruleId: string | null; url: string }[],
+  ): Promise<DeliveryRecord[]> {
+    if (template.byteLength > this.#o.maxBodyBytes) {
+      throw new DeliveryError(
+        `The ${template.event} body would be ${template.byteLength} bytes, over the ${this.#o.maxBodyBytes}-byte limit: send a smaller ticket or raise \`maxBodyBytes\`.`,
+        'body_too_large',
+        413,
+      );
+    }
+    const records: DeliveryRecord[] = targets.map((target) => {
+      const uuid = randomUUID();
+      return {
+        uuid,
+        event: template.event,
+        webhookId: target.webhookId,
+        ruleId: target.ruleId,
+        url: target.url,
+        status: 'pending',
+        body: bodyFor(template, uuid),
+        headers: {},
+        signature: '',
+        createdAt: template.createdAt,
+        lastAttemptAt: null,
+        nextAttemptAt: template.createdAt,
+        lastStatusCode: null,
+        attemptCount: 0,
+        attempts: [],
+      };
+    });
+    // Log first: a pending log entry without a queue entry is re-queued at start-up (#recover).
+    await this.#storage.log.create(records);
+    this.#dispatcher.remember(records);
+    const dueAt = this.#o.clock.now();
+    await this.#queue.enqueue(records.map((r) => ({ uuid: r.uuid, dueAt })));
+    this.#metrics.deliveries.add(records.length, { event: template.event });
+    return records;
+  }
+
+  #eventTime(value: Date | string | undefined): string {
+    if (value === undefined) return new Date(this.#o.clock.now()).toISOString();
+    const date = value instanceof Date ? value : new Date(value);
+    if (Number.isNaN(date.getTime()))
+      throw new TypeError('`createdAt` must be a Date or an ISO 8601 string.');
+    return date.toISOString();
+  }
+
+  // ---- settings and key ---------------------------------------------------------------------
+
+  async getSettings(): Promise<Settings> {
+    await this.#ready;
+    const settings = await this.#keyRing.get(true);
+    return { active: settings.active, keyPreview: keyPreview(settings.key) };
+  }
+
+  /** The global "Webhook Active" switch. Off: events create nothing, due retries wait. */
+  async setActive(active: boolean): Promise<Settings> {
+    if (typeof active !== 'boolean')
+      throw new ValidationError('`active` must be true or false.', [
+        { path: 'active', message: 'Use true or false.' },
+      ]);
+    await this.#ready;
+    const settings = await this.#keyRing.get(true);
+    const next = { ...settings, active, updatedAt: new Date(this.#o.clock.now()).toISOString() };
+    await this.#keyRing.put(next);
+    if (active) this.#queue.resume();
+    else this.#queue.pause();
+    return { active, keyPreview: keyPreview(next.key) };
+  }
+
+  /** The full account key, for an admin to copy into a receiver. */
+  async revealKey(): Promise<{ key: string }> {
+    await this.#ready;
+    return { key: (await this.#keyRing.get(true)).key };
+  }
+
+  /** A new account key; the previous one keeps signing `webhook-signature` for the grace period. */
+  async rotateKey(): Promise<RotatedKey> {
+    await this.#ready;
+    const now = this.#o.clock.now();
+    const next = rotated(await this.#keyRing.get(true), generateKey(), now, this.#o.keyGracePeriodMs);
+    await this.#keyRing.put(next);
+    return {
+      key: next.key,
+      previousKeyValidUntil: (next.previousKeys[0] as { validUntil: string }).validUntil,
+    };
+  }
+
+  // ---- webhooks -----------------------------------------------------------------------------
+
+  async listWebhooks(): Promise<Webhook[]> {
+    await this.#ready;
+    return (await this.#storage.webhooks.list()).map(toWebhook);
+  }
+
+  async getWebhook(id: string): Promise<WebhookWithHealth> {
+    await this.#ready;
+    const record = await this.#webhookOr404(id);
+    const recent = await this.#storage.log.list({ webhookId: id, limit: HEALTH_WINDOW });
+    return {
+      ...toWebhook(record),
+      health: {
+        successRate: successRate(recent.items.map((i) => i.status)),
+        lastFailureAt: record.lastFailureAt,
+      },
+    };
+  }
+
+  async createWebhook(input: unknown): Promise<Webhook> {
+    await this.#ready;
+    const parsed = parseInput(webhookCreateSchema, input, 'webhook');
+    await this.#checkUrl(parsed.url);
+    const now = new Date(this.#o.clock.now()).toISOString();
+    const record: WebhookRecord = {
+      id: randomUUID(),
+      url: parsed.url,
+      events: parsed.events,
+      active: parsed.active,
+      name: parsed.name,
+      description: parsed.description,
+      headers: parsed.headers,
+      key: parsed.key === 'generate' ? generateKey() : parsed.key,
+      createdAt: now,
+      updatedAt: now,
+      deactivatedReason: null,
+      lastSuccessAt: null,
+      lastFailureAt: null,
+      failingSince: null,
+    };
+    await this.#webhooks.put(record);
+    return toWebhook(record);
+  }
+
+  async updateWebhook(id: string, input: unknown): Promise<Webhook> {
+    await this.#ready;
+    const patch = parseInput(webhookPatchSchema, input, 'change');
+    const current = await this.#webhookOr404(id);
+    if (patch.url !== undefined && patch.url !== current.url) await this.#checkUrl(patch.url);
+    const next: WebhookRecord = { ...current, updatedAt: new Date(this.#o.clock.now()).toISOString() };
+    if (patch.url !== undefined) next.url = patch.url;
+    if (patch.events !== undefined) next.events = patch.events;
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.description !== undefined) next.description = patch.description;
+    if (patch.headers !== undefined) next.headers = patch.headers;
+    if (patch.key !== undefined) next.key = patch.key === 'generate' ? generateKey() : patch.key;
+    if (patch.active !== undefined) {
+      next.active = patch.active;
+      // Reactivating starts afresh: the old failure run no longer counts towards auto-deactivation.
+      if (patch.active && !current.active)
+        Object.assign(next, { deactivatedReason: null, failingSince: null });
+    }
+    await this.#webhooks.put(next);
+    return toWebhook(next);
+  }
+
+  async deleteWebhook(id: string): Promise<void> {
+    await this.#ready;
+    if (!(await this.#webhooks.delete(id))) throw notFoundWebhook(id);
+  }
+
+  /** Sends a signed `webhook.test` delivery now and answers with its log entry. */
+  async testWebhook(id: string): Promise<DeliveryRecord> {
+    this.#assertOpen();
+    await this.#ready;
+    await this.#assertActive('send a test');
+    const webhook = await this.#webhookOr404(id);
+    const template = createEventTemplate({
+      event: 'webhook.test',
+      created_at: new Date(this.#o.clock.now()).toISOString(),
+      webhook: { id: webhook.id, name: webhook.name },
+    });
+    const uuid = randomUUID();
+    const record: DeliveryRecord = {
+      uuid,
+      event: 'webhook.test',
+      webhookId: webhook.id,
+      ruleId: null,
+      url: webhook.url,
+      status: 'pending',
+      body: bodyFor(template, uuid),
+      headers: {},
+      signature: '',
+      createdAt: template.createdAt,
+      lastAttemptAt: null,
+      nextAttemptAt: template.createdAt,
+      lastStatusCode: null,
+      attemptCount: 0,
+      attempts: [],
+    };
+    await this.#storage.log.create([record]);
+    this.#metrics.deliveries.add(1, { event: 'webhook.test' });
+    return this.#track(this.#dispatcher.attempt(record, 'once'));
+  }
+
+  async #checkUrl(url: string): Promise<void> {
+    const problem = await urlProblem(new URL(url), this.#guard, this.#o.resolve);
+    if (problem) {
+      throw new ValidationError(
+        `Hookdesk does not send to private or local addresses (${problem}). Use a public URL, or allow it with \`allowPrivateNetworks\` or \`allowCidrs\`.`,
+        [{ path: 'url', message: problem }],
+      );
+    }
+  }
+
+  async #webhookOr404(id: string): Promise<WebhookRecord> {
+    const record = typeof id === 'string' ? await this.#storage.webhooks.get(id) : undefined;
+    if (!record) throw notFoundWebhook(id);
+    return record;
+  }
+
+  // ---- log ----------------------------------------------------------------------------------
+
+  /** Newest first, a page at a time. */
+  async listLogs(request: LogPageRequest = {}): Promise<LogPage> {
+    await this.#ready;
+    return this.#storage.log.list(request);
+  }
+
+  async getLog(uuid: string): Promise<DeliveryRecord> {
+    await this.#ready;
+    const record = await this.#storage.log.get(uuid);
+    if (!record)
+      throw new NotFoundError(`No delivery has the uuid ${uuid}; check the id or the log's retention.`);
+    return record;
+  }
+
+  /**
+   * Queues one new attempt, now, of each delivery (same uuid and body, the count continues, no
+   * automatic retry). At most `MAX_RESEND` by filter.
+   */
+  async resend(request: { ids: readonly string[] } | { filter: LogFilter }): Promise<ResendResult[]> {
+    this.#assertOpen();
+    await this.#ready;
+    await this.#assertActive('resend deliveries');
+    let ids: readonly string[];
+    if ('ids' in request && Array.isArray(request.ids)) ids = request.ids;
+    else if ('filter' in request && request.filter && typeof request.filter === 'object') {
+      ids = await this.#storage.log.uuids(request.filter, MAX_RESEND);
+    } else throw new TypeError('`resend` takes { ids: [uuid, …] } or { filter: { … } }.');
+
+    const now = this.#o.clock.now();
+    const results: ResendResult[] = [];
+    const queued: { uuid: string; dueAt: number }[] = [];
+    for (const uuid of ids) {
+      const record = await this.#storage.log.get(uuid);
+      if (!record) {
+        results.push({ uuid, status: 'not_found' });
+        continue;
+      }
+      await this.#storage.log.setStatus(uuid, {
+        status: 'pending',
+        nextAttemptAt: new Date(now).toISOString(),
+      });
+      this.#dispatcher.markOnce(uuid);
+      queued.push({ uuid, dueAt: now });
+      results.push({ uuid, status: 'queued' });
+    }
+    await this.#queue.enqueue(queued);
+    return results;
+  }
+
+  // ---- observability and lifecycle ----------------------------------------------------------
+
+  on<K extends HookdeskEventName>(name: K, listener: (payload: HookdeskEventMap[K]) => void): this {
+    this.#events.on(name, listener);
+    return this;
+  }
+
+  once<K extends HookdeskEventName>(name: K, listener: (payload: HookdeskEventMap[K]) => void): this {
+    this.#events.once(name, listener);
+    return this;
+  }
+
+  off<K extends HookdeskEventName>(name: K, listener: (payload: HookdeskEventMap[K]) => void): this {
+    this.#events.off(name, listener);
+    return this;
+  }
+
+  /**
+   * Stops taking work: attempts in flight finish and are recorded, everything else stays due in
+   * the queue for the next start. Does not close the storage (the host owns it).
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#resumeTimer !== null) this.#o.clock.clearTimeout(this.#resumeTimer);
+      await this.#ready.catch(() => {});
+      await this.#queue.close();
+      await Promise.allSettled([...this.#direct]);
+      await this.#sender.close();
+    })();
+    return this.#closing;
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#direct.add(promise);
+    promise.finally(() => this.#direct.delete(promise)).catch(() => {});
+    return promise;
+  }
+
+  #assertOpen(): void {
+    if (this.#closing)
+      throw new TypeError('This Hookdesk instance was closed; create a new one with createHookdesk().');
+  }
+
+  async #assertActive(action: string): Promise<void> {
+    if (!(await this.#keyRing.get(true)).active) {
+      throw new ConflictError(
+        `Webhooks are switched off for this account: turn "Webhook Active" on to ${action}.`,
+      );
+    }
+  }
+}
+
+function notFoundWebhook(id: string): NotFoundError {
+  return new NotFoundError(`No webhook has the id ${String(id)}; list the webhooks to find the right one.`);
+}
+
+function assertTicket(ticket: unknown): asserts ticket is Ticket {
+  if (ticket === null || typeof ticket !== 'object' || Array.isArray(ticket)) {
+    throw new TypeError('`ticket` must be a plain object: the ticket as the host application stores it.');
+  }
+}
+
+/**
+ * Creates the Hookdesk engine. It starts at once (settings and the account key are created on
+ * first start, pending deliveries are picked up); `await hookdesk.ready()` to see start-up errors.
+ *
+ * @example
+ * const storage = await createStorage();
+ * const hookdesk = createHookdesk({ storage });
+ * await hookdesk.ticketCreated({ id: 42, subject: 'Printer on fire' });
+ */
+export function createHookdesk(options: HookdeskOptions): Hookdesk {
+  return new Hookdesk(options);
+}

@@ -1,0 +1,183 @@
+import type { DeliveryQueueRepository, QueuedDelivery } from '@hookdesk/storage';
+import type { Clock, TimerHandle } from './clock.js';
+import type { DeliveryHandler, DeliveryQueue } from './delivery-queue.js';
+import { type Logger, silentLogger } from './logger.js';
+
+export interface StorageDeliveryQueueOptions {
+  clock: Clock;
+  /**
+   * Attempts in flight at once, across all webhooks.
+   * @default 100
+   */
+  concurrency?: number;
+  /**
+   * Longest sleep between two looks at the queue, so entries another writer added are found too.
+   * @default 1000
+   */
+  pollIntervalMs?: number;
+  /**
+   * Wait before a delivery whose handler threw (e.g. the store was down) is handed out again.
+   * @default 5000
+   */
+  errorBackoffMs?: number;
+  logger?: Logger;
+}
+
+/**
+ * The in-process `DeliveryQueue` on the storage queue repository: a single process reads due
+ * entries and runs them. What survives a crash is whatever the repository holds.
+ */
+export class StorageDeliveryQueue implements DeliveryQueue {
+  readonly #repo: DeliveryQueueRepository;
+  readonly #clock: Clock;
+  readonly #concurrency: number;
+  readonly #pollIntervalMs: number;
+  readonly #errorBackoffMs: number;
+  readonly #logger: Logger;
+  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #cooldown = new Map<string, number>();
+  #handler: DeliveryHandler | null = null;
+  #paused = false;
+  #closed = false;
+  #polling = false;
+  #pollAgain = false;
+  #timer: TimerHandle | null = null;
+  #timerAt = Number.POSITIVE_INFINITY;
+
+  constructor(repo: DeliveryQueueRepository, options: StorageDeliveryQueueOptions) {
+    this.#repo = repo;
+    this.#clock = options.clock;
+    this.#concurrency = options.concurrency ?? 100;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.#errorBackoffMs = options.errorBackoffMs ?? 5000;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  async enqueue(entries: readonly QueuedDelivery[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.#repo.schedule(entries);
+    if (!this.#handler) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const entry of entries) earliest = Math.min(earliest, entry.dueAt);
+    if (earliest <= this.#clock.now()) this.#poll();
+    else this.#wakeAt(earliest);
+  }
+
+  remove(uuid: string): Promise<void> {
+    return this.#repo.remove(uuid);
+  }
+
+  start(handler: DeliveryHandler): void {
+    if (this.#handler) throw new TypeError('The delivery queue was already started.');
+    this.#handler = handler;
+    this.#poll();
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#poll();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
+    this.#timer = null;
+    while (this.#inFlight.size > 0 || this.#polling) {
+      await Promise.race([...this.#inFlight.values(), new Promise((resolve) => setImmediate(resolve))]);
+    }
+  }
+
+  /** Entries in flight right now. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  #wakeAt(at: number): void {
+    if (this.#closed || at >= this.#timerAt) return;
+    if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = this.#clock.setTimeout(
+      () => {
+        this.#timer = null;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        this.#poll();
+      },
+      Math.max(0, at - this.#clock.now()),
+    );
+  }
+
+  #poll(): void {
+    if (this.#closed || !this.#handler) return;
+    if (this.#polling) {
+      // A look is under way; one more after it catches what was added meanwhile.
+      this.#pollAgain = true;
+      return;
+    }
+    this.#polling = true;
+    this.#pollOnce()
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error }, 'Hookdesk could not read the delivery queue');
+        this.#wakeAt(this.#clock.now() + this.#errorBackoffMs);
+      })
+      .finally(() => {
+        this.#polling = false;
+        if (this.#pollAgain) {
+          this.#pollAgain = false;
+          this.#poll();
+        }
+      });
+  }
+
+  async #pollOnce(): Promise<void> {
+    // Bounded: each round either starts a handler or ends the loop.
+    for (let round = 0; round < 1000 && !this.#closed && !this.#paused; round++) {
+      const room = this.#concurrency - this.#inFlight.size;
+      if (room <= 0) return; // a finishing handler polls again
+      const now = this.#clock.now();
+      const skip = this.#inFlight.size + this.#cooldown.size;
+      const due = await this.#repo.due(now, room + skip);
+      let started = 0;
+      for (const entry of due) {
+        if (this.#inFlight.has(entry.uuid)) continue;
+        const until = this.#cooldown.get(entry.uuid);
+        if (until !== undefined) {
+          if (until > now) continue;
+          this.#cooldown.delete(entry.uuid);
+        }
+        if (this.#inFlight.size >= this.#concurrency || this.#paused || this.#closed) break;
+        this.#run(entry.uuid);
+        started++;
+      }
+      if (started === 0) break;
+    }
+    if (this.#closed || this.#paused) return;
+    const next = await this.#repo.nextDueAt();
+    const now = this.#clock.now();
+    // Due entries that are all in flight or cooling down: look again on the poll interval.
+    const wake =
+      next === null || next <= now ? now + this.#pollIntervalMs : Math.min(next, now + this.#pollIntervalMs);
+    this.#wakeAt(wake);
+  }
+
+  #run(uuid: string): void {
+    const handler = this.#handler as DeliveryHandler;
+    const task = (async () => {
+      try {
+        await handler(uuid);
+      } catch (error) {
+        this.#logger.error({ err: error, uuid }, 'Hookdesk could not attempt a delivery; it stays queued');
+        this.#cooldown.set(uuid, this.#clock.now() + this.#errorBackoffMs);
+        this.#wakeAt(this.#clock.now() + this.#errorBackoffMs);
+      } finally {
+        this.#inFlight.delete(uuid);
+        this.#poll();
+      }
+    })();
+    this.#inFlight.set(uuid, task);
+  }
+}

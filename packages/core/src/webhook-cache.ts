@@ -1,0 +1,76 @@
+import type { WebhookRecord, WebhookRepository } from '@hookdesk/storage';
+import type { Clock } from './clock.js';
+
+/**
+ * Every webhook, read through a short cache: each ticket event matches against all of them and
+ * each attempt needs its webhook. Local writes refresh the cache at once; another process's writes
+ * are seen within `cacheMs`.
+ */
+export class WebhookCache {
+  readonly #repo: WebhookRepository;
+  readonly #clock: Clock;
+  readonly #cacheMs: number;
+  #byId: Map<string, WebhookRecord> | null = null;
+  #list: WebhookRecord[] = [];
+  #loadedAt = 0;
+  #loading: Promise<void> | null = null;
+  #generation = 0;
+
+  constructor(repo: WebhookRepository, clock: Clock, cacheMs: number) {
+    this.#repo = repo;
+    this.#clock = clock;
+    this.#cacheMs = cacheMs;
+  }
+
+  async list(): Promise<WebhookRecord[]> {
+    await this.#ensure();
+    return this.#list;
+  }
+
+  async get(id: string): Promise<WebhookRecord | undefined> {
+    await this.#ensure();
+    return this.#byId?.get(id);
+  }
+
+  async put(record: WebhookRecord): Promise<void> {
+    await this.#repo.put(record);
+    // Patch the cache in place: a reload per write would make bookkeeping on a large fan-out quadratic.
+    this.#generation++;
+    if (this.#byId) {
+      this.#byId.set(record.id, record);
+      this.#list = [...this.#byId.values()];
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.#repo.delete(id);
+    this.#generation++;
+    if (this.#byId?.delete(id)) this.#list = [...this.#byId.values()];
+    return deleted;
+  }
+
+  invalidate(): void {
+    this.#byId = null;
+    this.#generation++;
+  }
+
+  async #ensure(): Promise<void> {
+    // A write during a load makes that load stale: load again (bounded, writes are rare).
+    for (let tries = 0; tries < 5; tries++) {
+      if (this.#byId && this.#clock.now() - this.#loadedAt < this.#cacheMs) return;
+      this.#loading ??= this.#load().finally(() => {
+        this.#loading = null;
+      });
+      await this.#loading;
+    }
+  }
+
+  async #load(): Promise<void> {
+    const generation = this.#generation;
+    const list = await this.#repo.list();
+    if (generation !== this.#generation) return;
+    this.#list = list;
+    this.#byId = new Map(list.map((w) => [w.id, w]));
+    this.#loadedAt = this.#clock.now();
+  }
+}

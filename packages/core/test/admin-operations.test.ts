@@ -1,0 +1,228 @@
+import { createHmac } from 'node:crypto';
+import { generateKey, keyPreview, signStandard, standardSecret } from '@hookdesk/wire';
+import { describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError, ValidationError } from '../src/index.js';
+import { harness, receiver } from './support/setup.js';
+import { until } from './support/until.js';
+
+const publicDns = async (host: string) => {
+  if (host === 'hooks.example.com') return [{ address: '93.184.216.34', family: 4 }];
+  if (host === 'internal.example.com') return [{ address: '10.1.2.3', family: 4 }];
+  if (host === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
+  throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
+};
+
+describe('settings and key', () => {
+  it('generates an account key on first start, reveals it and shows a preview', async () => {
+    const { hookdesk, storage } = await harness();
+    const { key } = await hookdesk.revealKey();
+    expect(key).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(await hookdesk.getSettings()).toEqual({ active: true, keyPreview: keyPreview(key) });
+    expect((await storage.settings.get())?.key).toBe(key);
+  });
+
+  it('keeps the key across restarts on the same storage', async () => {
+    const first = await harness();
+    const { key } = await first.hookdesk.revealKey();
+    const second = await harness({ storage: first.storage, clock: first.clock });
+    expect((await second.hookdesk.revealKey()).key).toBe(key);
+  });
+
+  it('rotates: the new key signs, the old one stays in webhook-signature for the grace period only', async () => {
+    const { hookdesk, clock, storage } = await harness({ keyGracePeriodMs: 3_600_000 });
+    const r = await receiver();
+    await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const old = (await hookdesk.revealKey()).key;
+    const rotated = await hookdesk.rotateKey();
+    expect(rotated.key).not.toBe(old);
+    expect(rotated.previousKeyValidUntil).toBe(new Date(clock.now() + 3_600_000).toISOString());
+    expect((await hookdesk.revealKey()).key).toBe(rotated.key);
+
+    const [uuid] = await hookdesk.ticketCreated({ id: 1 });
+    const during = (await r.waitForRequests(1))[0];
+    if (!during) throw new Error('no request');
+    // Let the attempt finish before moving fake time, or its deadline would fire.
+    await until(async () => (await storage.log.get(uuid as string))?.status === 'succeeded', 'delivered');
+    const sigs = (during.headers['webhook-signature'] as string).split(' ');
+    const id = during?.headers['webhook-id'] as string;
+    const ts = Number(during?.headers['webhook-timestamp']);
+    const body = during?.body as Buffer;
+    expect(sigs).toEqual([
+      signStandard(standardSecret(rotated.key), id, ts, body),
+      signStandard(standardSecret(old), id, ts, body),
+    ]);
+    expect(during?.headers['x-hookdesk-signature']).toBe(
+      `sha1=${createHmac('sha1', rotated.key).update(body).digest('hex')}`,
+    );
+
+    await clock.advance(3_600_001);
+    await hookdesk.ticketCreated({ id: 2 });
+    const after = (await r.waitForRequests(2))[1];
+    if (!after) throw new Error('no request');
+    expect((after.headers['webhook-signature'] as string).split(' ')).toHaveLength(1);
+  });
+
+  it('with the switch off creates nothing, holds due retries, and refuses resends and tests', async () => {
+    const { hookdesk, storage, clock } = await harness();
+    const r = await receiver({ respond: [{ status: 500 }, { status: 200 }] });
+    const webhook = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const [uuid] = await hookdesk.ticketCreated({ id: 1 });
+    await until(async () => (await storage.log.get(uuid as string))?.attemptCount === 1, 'first attempt');
+
+    expect(await hookdesk.setActive(false)).toMatchObject({ active: false });
+    expect(await hookdesk.ticketCreated({ id: 2 })).toEqual([]);
+    await expect(hookdesk.resend({ ids: [uuid as string] })).rejects.toBeInstanceOf(ConflictError);
+    await expect(hookdesk.testWebhook(webhook.id)).rejects.toMatchObject({ status: 409, code: 'conflict' });
+    await clock.advance(60_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(r.requests).toHaveLength(1);
+
+    await hookdesk.setActive(true);
+    await r.waitForRequests(2);
+    await until(
+      async () => (await storage.log.get(uuid as string))?.status === 'succeeded',
+      'retry after switch-on',
+    );
+    // Nothing was made up for the event while it was off.
+    expect((await hookdesk.listLogs()).items).toHaveLength(1);
+  });
+});
+
+describe('webhooks', () => {
+  it('creates, lists, reads with health, edits and deletes, never showing a key', async () => {
+    const { hookdesk } = await harness({ resolve: publicDns });
+    const created = await hookdesk.createWebhook({
+      url: 'https://hooks.example.com/in',
+      events: ['ticket.created'],
+      name: 'CRM',
+      key: generateKey(),
+      headers: { Authorization: 'Bearer x' },
+    });
+    expect(created).toEqual({
+      id: expect.any(String),
+      url: 'https://hooks.example.com/in',
+      events: ['ticket.created'],
+      active: true,
+      name: 'CRM',
+      description: null,
+      headers: { authorization: 'Bearer x' },
+      hasOwnKey: true,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect(await hookdesk.listWebhooks()).toEqual([created]);
+    expect(await hookdesk.getWebhook(created.id)).toEqual({
+      ...created,
+      health: { successRate: null, lastFailureAt: null },
+    });
+    const edited = await hookdesk.updateWebhook(created.id, {
+      key: null,
+      events: ['ticket.updated'],
+      active: false,
+    });
+    expect(edited).toMatchObject({
+      hasOwnKey: false,
+      events: ['ticket.updated'],
+      active: false,
+      name: 'CRM',
+    });
+    expect(JSON.stringify(await hookdesk.listWebhooks())).not.toContain('whsec_');
+    await hookdesk.deleteWebhook(created.id);
+    await expect(hookdesk.getWebhook(created.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(hookdesk.deleteWebhook(created.id)).rejects.toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
+  });
+
+  it.each([
+    ['http://127.0.0.1/x', '127.0.0.1: 127.0.0.1 is a loopback address'],
+    ['http://2130706433/x', '127.0.0.1: 127.0.0.1 is a loopback address'],
+    ['http://[::1]/x', '[::1]: 0:0:0:0:0:0:0:1 is a loopback address'],
+    ['http://localhost:3000/x', 'localhost resolves to 127.0.0.1 is a loopback address'],
+    ['https://internal.example.com/x', 'internal.example.com resolves to 10.1.2.3 is a private address'],
+    ['http://169.254.169.254/latest', '169.254.169.254: 169.254.169.254 is a link-local address'],
+  ])('refuses %s on create and on edit', async (url, detail) => {
+    const { hookdesk } = await harness({ resolve: publicDns, allowCidrs: [] });
+    const error = await hookdesk.createWebhook({ url, events: ['ticket.created'] }).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.status).toBe(422);
+    expect(error.details).toEqual([{ path: 'url', message: detail }]);
+    expect(error.message).toMatch(/allowPrivateNetworks/);
+    const ok = await hookdesk.createWebhook({
+      url: 'https://hooks.example.com/',
+      events: ['ticket.created'],
+    });
+    await expect(hookdesk.updateWebhook(ok.id, { url })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('allows private addresses with allowPrivateNetworks', async () => {
+    const { hookdesk } = await harness({ resolve: publicDns, allowPrivateNetworks: true });
+    await expect(
+      hookdesk.createWebhook({ url: 'http://localhost:3000/x', events: ['ticket.created'] }),
+    ).resolves.toMatchObject({ url: 'http://localhost:3000/x' });
+  });
+
+  it('sends a signed webhook.test now and answers with its log entry', async () => {
+    const { hookdesk } = await harness();
+    const r = await receiver({ respond: { status: 200, body: 'ok' } });
+    const webhook = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'], name: 'Test me' });
+    const entry = await hookdesk.testWebhook(webhook.id);
+    expect(r.requests).toHaveLength(1);
+    const body = JSON.parse(r.requests[0]?.body.toString() ?? '');
+    expect(body).toEqual({
+      uuid: entry.uuid,
+      event: 'webhook.test',
+      created_at: entry.createdAt,
+      webhook: { id: webhook.id, name: 'Test me' },
+    });
+    expect(entry).toMatchObject({
+      status: 'succeeded',
+      attemptCount: 1,
+      signature: r.requests[0]?.headers['x-hookdesk-signature'],
+      attempts: [{ number: 1, statusCode: 200, responseExcerpt: 'ok', blocked: false, error: null }],
+    });
+    expect(await hookdesk.getLog(entry.uuid)).toEqual(entry);
+    expect((await hookdesk.getWebhook(webhook.id)).health.successRate).toBe(1);
+  });
+
+  it('reports health: success rate of recent deliveries and the last failure', async () => {
+    const { hookdesk, storage } = await harness();
+    const r = await receiver({ respond: [{ status: 200 }, { status: 410 }] });
+    const webhook = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const [first] = await hookdesk.ticketCreated({ id: 1 });
+    await until(async () => (await storage.log.get(first as string))?.status === 'succeeded', 'first');
+    const [second] = await hookdesk.ticketCreated({ id: 2 });
+    await until(async () => (await storage.log.get(second as string))?.status === 'failed', 'second');
+    const health = (await hookdesk.getWebhook(webhook.id)).health;
+    expect(health.successRate).toBe(0.5);
+    expect(health.lastFailureAt).toEqual(expect.any(String));
+  });
+
+  it('throws TypeError naming the option on misuse', async () => {
+    const { hookdesk, storage } = await harness();
+    await expect(hookdesk.ticketCreated(null as never)).rejects.toThrow(/`ticket`/);
+    await expect(hookdesk.ticketCreated([] as never)).rejects.toThrow(TypeError);
+    const { createHookdesk } = await import('../src/index.js');
+    expect(() => createHookdesk({} as never)).toThrow('`storage` is required');
+    expect(() => createHookdesk({ storage, timeoutMs: -1 })).toThrow(
+      '`timeoutMs` must be a positive integer, got -1.',
+    );
+  });
+});
+
+describe('log', () => {
+  it('lists newest first with filters and pages', async () => {
+    const { hookdesk, storage } = await harness();
+    const r = await receiver();
+    await hookdesk.createWebhook({ url: r.url, events: ['ticket.created', 'ticket.updated'] });
+    const [a] = await hookdesk.ticketCreated({ id: 1 });
+    const [b] = await hookdesk.ticketUpdated({ id: 1, s: 2 }, { previous: { id: 1, s: 1 } });
+    await until(async () => (await storage.log.get(b as string))?.status === 'succeeded', 'delivered');
+    await until(async () => (await storage.log.get(a as string))?.status === 'succeeded', 'delivered');
+    const all = await hookdesk.listLogs({ limit: 10 });
+    expect(all.items.map((i) => i.uuid).sort()).toEqual([a, b].sort());
+    expect((await hookdesk.listLogs({ event: 'ticket.updated' })).items.map((i) => i.uuid)).toEqual([b]);
+    await expect(hookdesk.getLog('nope')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
