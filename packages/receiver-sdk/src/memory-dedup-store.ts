@@ -2,7 +2,8 @@ import type { ClaimResult, DedupStore } from './dedup-store.js';
 
 export interface MemoryDedupStoreOptions {
   /**
-   * Most uuids kept; past it the oldest are forgotten first (a forgotten uuid would be processed again).
+   * Most uuids kept. Past it the oldest are forgotten, half of it at a time (a forgotten uuid would
+   * be processed again); the newest `maxEntries / 2` are always kept.
    * @default 100000
    */
   maxEntries?: number;
@@ -19,22 +20,27 @@ interface Entry {
 }
 
 /**
- * Dedup in this process's memory, on a `Map` (no serializer on the hot path). Claims are atomic
- * because they run synchronously; nothing survives a restart and nothing is shared between processes.
+ * Dedup in this process's memory, on two `Map` generations (no serializer on the hot path, O(1)
+ * eviction). Claims are atomic because they run synchronously; nothing survives a restart and
+ * nothing is shared between processes.
  */
 export class MemoryDedupStore implements DedupStore {
-  readonly #entries = new Map<string, Entry>();
-  readonly #maxEntries: number;
+  // Two generations, as quick-lru does: evicting a Map's oldest key one at a time makes V8 skip
+  // ever more deleted slots at its head, which measured 10-20 µs a claim at 100,000 entries.
+  #current = new Map<string, Entry>();
+  #previous = new Map<string, Entry>();
+  readonly #generationSize: number;
   readonly #now: () => number;
   // Tokens only need to differ between claims of this one store: a counter is enough.
   #claims = 0;
 
   constructor(options: MemoryDedupStoreOptions = {}) {
-    this.#maxEntries = options.maxEntries ?? 100_000;
-    this.#now = options.now ?? Date.now;
-    if (!Number.isSafeInteger(this.#maxEntries) || this.#maxEntries < 1) {
-      throw new TypeError('`maxEntries` must be a positive integer.');
+    const maxEntries = options.maxEntries ?? 100_000;
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 2) {
+      throw new TypeError('`maxEntries` must be an integer of at least 2.');
     }
+    this.#generationSize = Math.floor(maxEntries / 2);
+    this.#now = options.now ?? Date.now;
   }
 
   claim(uuid: string, leaseMs: number): Promise<ClaimResult> {
@@ -44,7 +50,7 @@ export class MemoryDedupStore implements DedupStore {
   /** `claim` without the promise. */
   claimSync(uuid: string, leaseMs: number): ClaimResult {
     const now = this.#now();
-    const entry = this.#entries.get(uuid);
+    const entry = this.#current.get(uuid) ?? this.#previous.get(uuid);
     if (entry !== undefined && entry.expiresAt > now) {
       return entry.token === null ? { status: 'done' } : { status: 'in_progress' };
     }
@@ -59,22 +65,22 @@ export class MemoryDedupStore implements DedupStore {
   }
 
   release(uuid: string, token: string): Promise<void> {
-    if (this.#entries.get(uuid)?.token === token) this.#entries.delete(uuid);
+    if (this.#current.get(uuid)?.token === token) this.#current.delete(uuid);
+    if (this.#previous.get(uuid)?.token === token) this.#previous.delete(uuid);
     return Promise.resolve();
   }
 
-  /** How many uuids are kept (claimed or done, expired ones until they are evicted). */
+  /** How many uuids are kept (claimed or done, expired ones until their generation is dropped). */
   get size(): number {
-    return this.#entries.size;
+    return this.#current.size + this.#previous.size;
   }
 
   #put(uuid: string, entry: Entry): void {
-    // Delete first so the Map's insertion order stays oldest-first for eviction.
-    this.#entries.delete(uuid);
-    this.#entries.set(uuid, entry);
-    if (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
+    this.#previous.delete(uuid);
+    this.#current.set(uuid, entry);
+    if (this.#current.size >= this.#generationSize) {
+      this.#previous = this.#current;
+      this.#current = new Map();
     }
   }
 }
