@@ -3,7 +3,7 @@ import { deliveryQueueRepository } from './delivery-queue-repository.js';
 import { entityRepository } from './entity-repository.js';
 import { storageFailure } from './errors.js';
 import { DEFAULT_EMBEDDED_PATH } from './lmdb-store.js';
-import { guardedIndex, type OrderedIndex, prefixedIndex } from './ordered-index.js';
+import { guardedIndex, type OrderedIndex } from './ordered-index.js';
 import { RecordStore } from './record-store.js';
 import type { SmartRuleRecord, WebhookRecord } from './records.js';
 import type { HookdeskStorage } from './repositories.js';
@@ -69,7 +69,7 @@ export async function createStorage(options: StorageOptions = {}): Promise<Hookd
     index: options.index,
   });
   const { keyv, backend } = opened;
-  const index = guardedIndex(prefixedIndex(opened.index, `${keyv.namespace ?? namespace}:`), backend);
+  const index = guardedIndex(opened.index, backend);
   const records = new RecordStore(keyv, backend);
   const queue = deliveryQueueRepository(records, index);
   const log = deliveryLogRepository(records, index, queue, retention);

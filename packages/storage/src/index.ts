@@ -6,7 +6,7 @@ export {
   RecordNotFoundError,
   StorageError,
 } from './errors.js';
-export { DEFAULT_EMBEDDED_PATH, KeyvLmdb, openEmbeddedStore } from './lmdb-store.js';
+export { DEFAULT_EMBEDDED_PATH, KeyvLmdb, openEmbeddedStore, wireIterator } from './lmdb-store.js';
 export type { IndexEntry, IndexRange, IndexUpdate, OrderedIndex } from './ordered-index.js';
 export { DEFAULT_POSTGRES_INDEX_TABLE } from './postgres-ordered-index.js';
 export type {

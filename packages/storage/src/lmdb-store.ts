@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
-import type { KeyvStoreAdapter, StoredData } from 'keyv';
+import type { Keyv, KeyvStoreAdapter, StoredData } from 'keyv';
 import { type Database, open, type RootDatabase } from 'lmdb';
 
 /** Where the embedded store keeps its files when `path` is not given. */
@@ -102,4 +102,16 @@ export class KeyvLmdb extends EventEmitter implements KeyvStoreAdapter {
  */
 export function openEmbeddedStore(path: string = DEFAULT_EMBEDDED_PATH): KeyvLmdb {
   return new KeyvLmdb(path);
+}
+
+/**
+ * Gives a Keyv instance over the embedded store its `iterator()`: Keyv 5 wires iterators only for
+ * dialects on a fixed list that does not include lmdb. No-op for other stores.
+ */
+export function wireIterator(keyv: Keyv): Keyv {
+  const store = keyv.store as unknown;
+  if (store instanceof KeyvLmdb && keyv.iterator === undefined) {
+    keyv.iterator = keyv.generateIterator(store.iterator.bind(store));
+  }
+  return keyv;
 }

@@ -1,10 +1,11 @@
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import { storageFailure } from './errors.js';
 import { deserialize, serialize } from './json-serializer.js';
 import { LmdbOrderedIndex } from './lmdb-ordered-index.js';
-import { KeyvLmdb } from './lmdb-store.js';
+import { KeyvLmdb, wireIterator } from './lmdb-store.js';
 import { memoryIndexFor } from './memory-ordered-index.js';
 import { importOptional } from './optional-module.js';
-import type { OrderedIndex } from './ordered-index.js';
+import { type OrderedIndex, prefixedIndex } from './ordered-index.js';
 import { PostgresOrderedIndex, type PostgresQuery } from './postgres-ordered-index.js';
 import { RedisOrderedIndex, type RedisStoreLike } from './redis-ordered-index.js';
 
@@ -42,7 +43,7 @@ async function storeFromUrl(url: string, namespace: string): Promise<KeyvStoreAd
       '^5',
       `\`store\`: "${describeUrl('redis', url)}"`,
     );
-    return new KeyvRedis(
+    const store = new KeyvRedis(
       {
         url,
         // Fail commands at once while disconnected instead of queueing them forever: an outage
@@ -54,7 +55,16 @@ async function storeFromUrl(url: string, namespace: string): Promise<KeyvStoreAd
         },
       },
       { namespace, throwOnErrors: true, throwOnConnectError: true, connectionTimeout: CONNECT_TIMEOUT_MS },
-    ) as unknown as KeyvStoreAdapter;
+    );
+    // Connect before the first command: with the offline queue off, commands sent while the
+    // first connection is still being made would fail.
+    try {
+      await store.getClient();
+    } catch (error) {
+      await store.disconnect().catch(() => {});
+      throw storageFailure(describeUrl('redis', url), 'connecting', error);
+    }
+    return store as unknown as KeyvStoreAdapter;
   }
   if (scheme === 'postgres:' || scheme === 'postgresql:') {
     const { default: KeyvPostgres } = await importOptional<typeof import('@keyv/postgres')>(
@@ -89,19 +99,27 @@ function describeStore(store: AnyStore): string {
   return `the Keyv store ${store.constructor?.name ?? ''}`.trim();
 }
 
-/** The ordered index that lives beside `store`, or `undefined` for a store Hookdesk cannot order. */
+/**
+ * The ordered index that lives beside `store`, its set names kept apart per namespace, or
+ * `undefined` for a store Hookdesk cannot order.
+ */
 function indexFor(store: AnyStore, namespace: string): OrderedIndex | undefined {
   const opts = (store.opts ?? {}) as { dialect?: string; schema?: string };
-  if (store instanceof Map) return memoryIndexFor(store);
+  const own = `${namespace}:`;
+  if (store instanceof Map) return prefixedIndex(memoryIndexFor(store), own);
   if (store instanceof KeyvLmdb || (opts.dialect === 'lmdb' && 'root' in store)) {
-    return new LmdbOrderedIndex((store as unknown as KeyvLmdb).root);
+    return prefixedIndex(new LmdbOrderedIndex((store as unknown as KeyvLmdb).root), own);
   }
   if (opts.dialect === 'redis' && typeof store.getClient === 'function') {
+    // Under the store's own `<namespace>::` prefix, beside the records.
     const separator = typeof store.keyPrefixSeparator === 'string' ? store.keyPrefixSeparator : '::';
     return new RedisOrderedIndex(store as unknown as RedisStoreLike, `${namespace}${separator}index:`);
   }
   if (opts.dialect === 'postgres' && typeof store.query === 'function') {
-    return new PostgresOrderedIndex(store.query as PostgresQuery, { schema: opts.schema });
+    return prefixedIndex(
+      new PostgresOrderedIndex(store.query as PostgresQuery, { schema: opts.schema }),
+      own,
+    );
   }
   return undefined;
 }
@@ -137,13 +155,16 @@ export async function openStoreBackend(options: {
       // @keyv/redis prefixes keys with its namespace itself.
       useKeyPrefix: (store as AnyStore).opts?.dialect !== 'redis',
     } as ConstructorParameters<typeof Keyv>[0]);
+    wireIterator(keyv);
   }
   const store = keyv.store as AnyStore;
   // @keyv/redis swallows command errors unless told otherwise.
   if ((store.opts as { dialect?: string } | undefined)?.dialect === 'redis' && 'throwOnErrors' in store) {
     store.throwOnErrors = true;
   }
-  const index = options.index ?? indexFor(store, keyv.namespace ?? namespace);
+  const index = options.index
+    ? prefixedIndex(options.index, `${keyv.namespace ?? namespace}:`)
+    : indexFor(store, keyv.namespace ?? namespace);
   if (!index) {
     throw new TypeError(
       `\`store\`: ${describeStore(store)} has no ordered index Hookdesk knows, and the log must be listed ` +
