@@ -1,3 +1,20 @@
+export { AdminHttpError } from './admin/admin-errors.js';
+export {
+  type AdminHandler,
+  type AdminHandlerOptions,
+  type AdminLogger,
+  createAdminHandler,
+} from './admin/admin-handler.js';
+export type {
+  AdminHttpRequest,
+  AdminHttpResponse,
+  AdminRequestBody,
+  Authorize,
+  AuthorizeResult,
+} from './admin/admin-http.js';
+export type { AdminOperations, AdminSource } from './admin/admin-operations.js';
+export { buildOpenApiDocument } from './admin/openapi.js';
+export { DEFAULT_ADMIN_BODY_LIMIT } from './admin/read-json-body.js';
 export { type Clock, systemClock, type TimerHandle } from './clock.js';
 export type { DeliveryHandler, DeliveryQueue } from './delivery-queue.js';
 export {
@@ -22,6 +39,15 @@ export type {
   HookdeskEventMap,
   HookdeskEventName,
 } from './hookdesk-events.js';
+export {
+  isSuccessStatus,
+  recordTicketEvent,
+  reportTicketEventError,
+  type SelectedTicket,
+  type TicketEventErrorHandler,
+  type TicketEventName,
+  type TicketEventTarget,
+} from './host/record-ticket-event.js';
 export { DEFAULT_KEY_GRACE_MS } from './key-ring.js';
 export type { Logger } from './logger.js';
 export type { HookdeskOptions } from './options.js';

@@ -1,3 +1,5 @@
-export * from './test-receiver.js';
+export * from './admin-contract.js';
+export * from './contract-hookdesk.js';
 export * from './services.js';
 export * from './storage-conformance.js';
+export * from './test-receiver.js';

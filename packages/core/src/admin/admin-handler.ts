@@ -1,0 +1,147 @@
+import { AdminHttpError, errorResponse, jsonResponse } from './admin-errors.js';
+import type { AdminHttpRequest, AdminHttpResponse, Authorize } from './admin-http.js';
+import type { AdminOperations } from './admin-operations.js';
+import { ADMIN_ROUTES, matchPath } from './admin-routes.js';
+import { assertSameOrigin } from './csrf-guard.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { DEFAULT_ADMIN_BODY_LIMIT, readJsonBody } from './read-json-body.js';
+
+/** The subset of a pino-compatible logger the admin API writes to. */
+export interface AdminLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface AdminHandlerOptions<Native = unknown> {
+  /**
+   * Decides whether a request may use the admin API; called first on every `M/api/*` request with
+   * the framework's request (Express `req`, Koa `ctx`). Required unless `insecure: true`.
+   * @example authorize: (req) => req.get('authorization') === `Bearer ${process.env.ADMIN_TOKEN}`
+   */
+  authorize?: Authorize<Native>;
+  /** Serve the admin API to anyone, with no `authorize` hook (logs a warning). Default `false`. */
+  insecure?: boolean;
+  /** Largest request body in bytes; larger ones get 413. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Where 5xx causes and the insecure-mount warning go. Default: `console`. */
+  logger?: AdminLogger;
+}
+
+export type AdminHandler = (request: AdminHttpRequest) => Promise<AdminHttpResponse>;
+
+function checkOptions(options: AdminHandlerOptions<never>): void {
+  if (options.authorize !== undefined && typeof options.authorize !== 'function') {
+    throw new TypeError('`authorize` must be a function (request) => boolean | { status: 401 | 403 }.');
+  }
+  if (options.authorize === undefined && options.insecure !== true) {
+    throw new TypeError(
+      'Hookdesk admin needs an `authorize` option: a function that receives the request and answers true ' +
+        'when the caller may manage webhooks (for example by checking a session or a bearer token). To ' +
+        'serve the admin API to anyone, for local development only, pass `insecure: true` instead.',
+    );
+  }
+  if (options.bodyLimit !== undefined && !(Number.isInteger(options.bodyLimit) && options.bodyLimit > 0)) {
+    throw new TypeError('`bodyLimit` must be a positive whole number of bytes.');
+  }
+}
+
+async function authorizeRequest(authorize: Authorize<unknown> | undefined, native: unknown): Promise<void> {
+  if (!authorize) return;
+  const verdict = await authorize(native);
+  if (verdict === true) return;
+  if (verdict === false || verdict === undefined || verdict === null) {
+    throw new AdminHttpError(
+      403,
+      'forbidden',
+      'You are not allowed to manage webhooks. Ask an administrator.',
+    );
+  }
+  if (verdict.status === 401) {
+    throw new AdminHttpError(
+      401,
+      'unauthorized',
+      verdict.message ?? 'Sign in, or send the admin token as `Authorization: Bearer <token>`.',
+    );
+  }
+  throw new AdminHttpError(403, 'forbidden', verdict.message ?? 'You are not allowed to manage webhooks.');
+}
+
+function normalizePath(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+/**
+ * The admin HTTP API of ADMIN-API.md as one framework-neutral function: request in, response out.
+ * The Express and Koa adapters only translate to and from it, so both behave the same.
+ */
+export function createAdminHandler<Native = unknown>(
+  ops: AdminOperations,
+  options: AdminHandlerOptions<Native>,
+): AdminHandler {
+  checkOptions(options as AdminHandlerOptions<never>);
+  const logger = options.logger ?? console;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_ADMIN_BODY_LIMIT;
+  const authorize = options.authorize as Authorize<unknown> | undefined;
+  if (options.insecure === true && !authorize) {
+    logger.warn(
+      {},
+      'Hookdesk admin API is mounted with `insecure: true`: anyone who can reach it can manage webhooks.',
+    );
+  }
+  let openApi: string | undefined;
+
+  return async function hookdeskAdminHandler(request) {
+    try {
+      const path = normalizePath(request.path);
+      if (!path.startsWith('/api/') && path !== '/api') {
+        throw new AdminHttpError(
+          404,
+          'not_found',
+          `Nothing is served at ${path}; the admin API lives under /api/.`,
+        );
+      }
+      await authorizeRequest(authorize, request.native);
+      assertSameOrigin(request);
+
+      if (path === '/api/openapi.json') {
+        if (request.method !== 'GET') throw methodNotAllowed(path, ['GET']);
+        openApi ??= JSON.stringify(buildOpenApiDocument());
+        return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: openApi };
+      }
+
+      const allowed: string[] = [];
+      for (const route of ADMIN_ROUTES) {
+        const params = matchPath(route.path, path);
+        if (!params) continue;
+        if (route.method !== request.method) {
+          allowed.push(route.method);
+          continue;
+        }
+        const output = await route.handle(ops, {
+          params,
+          query: new URLSearchParams(request.query),
+          body: () => readJsonBody(request, bodyLimit),
+        });
+        return output.body === undefined
+          ? { status: output.status, headers: { 'cache-control': 'no-store' }, body: null }
+          : jsonResponse(output.status, output.body);
+      }
+      if (allowed.length > 0) throw methodNotAllowed(path, allowed);
+      throw new AdminHttpError(
+        404,
+        'not_found',
+        `There is no admin API route ${request.method} ${path}. GET /api/openapi.json lists the routes.`,
+      );
+    } catch (error) {
+      const response = errorResponse(error);
+      if (response.status >= 500) logger.error({ err: error }, 'Hookdesk admin API request failed');
+      return response;
+    }
+  };
+}
+
+function methodNotAllowed(path: string, allowed: string[]): AdminHttpError {
+  return new AdminHttpError(405, 'method_not_allowed', `${path} answers ${allowed.join(', ')} only.`, {
+    headers: { allow: allowed.join(', ') },
+  });
+}

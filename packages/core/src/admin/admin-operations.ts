@@ -1,0 +1,37 @@
+import type { DeliveryRecord, DeliverySummary, LogFilter, LogPage, LogPageRequest } from '@hookdesk/storage';
+import type { z } from 'zod';
+import type { webhookView, webhookWithHealthView } from './admin-schemas.js';
+
+export type WebhookView = z.infer<typeof webhookView>;
+export type WebhookWithHealthView = z.infer<typeof webhookWithHealthView>;
+export type LogEntryView = Omit<DeliveryRecord, never>;
+
+export interface ResendResult {
+  uuid: string;
+  status: 'queued' | 'not_found';
+}
+
+/**
+ * What the admin API needs from the engine, one method a route. Inputs the engine validates itself
+ * (webhook bodies) arrive as `unknown`; the rest arrive parsed by the admin schemas.
+ */
+export interface AdminOperations {
+  getSettings(): Promise<{ active: boolean; keyPreview: string }>;
+  setActive(active: boolean): Promise<{ active: boolean; keyPreview: string }>;
+  revealKey(): Promise<{ key: string }>;
+  rotateKey(): Promise<{ key: string; previousKeyValidUntil: string }>;
+  listWebhooks(): Promise<WebhookView[]>;
+  getWebhook(id: string): Promise<WebhookWithHealthView>;
+  createWebhook(input: unknown): Promise<WebhookView>;
+  updateWebhook(id: string, input: unknown): Promise<WebhookView>;
+  deleteWebhook(id: string): Promise<void>;
+  testWebhook(id: string): Promise<LogEntryView>;
+  listLogs(request: LogPageRequest): Promise<LogPage>;
+  getLog(uuid: string): Promise<LogEntryView>;
+  resend(request: { ids: string[] } | { filter: LogFilter }): Promise<ResendResult[]>;
+}
+
+/** What the admin API mounts: a `Hookdesk` from `createHookdesk()` (or anything with its admin methods). */
+export type AdminSource = AdminOperations;
+
+export type { DeliverySummary };

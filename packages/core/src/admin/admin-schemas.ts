@@ -1,0 +1,116 @@
+import { DELIVERY_STATUSES } from '@hookdesk/storage';
+import { EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '@hookdesk/wire';
+import { z } from 'zod';
+import { MAX_RESEND } from '../hookdesk.js';
+
+const isoTime = z.iso.datetime({ offset: true, error: 'Use an ISO 8601 time such as 2026-11-28T08:30:00Z.' });
+
+/** The filter fields of `GET M/api/logs`, shared by the resend-by-filter body. */
+const logFilterShape = {
+  status: z
+    .enum(DELIVERY_STATUSES, { error: `status is one of ${DELIVERY_STATUSES.join(', ')}.` })
+    .optional(),
+  webhookId: z.string().min(1).optional(),
+  ruleId: z.string().min(1).optional(),
+  event: z.enum(EVENT_TYPES, { error: `event is one of ${EVENT_TYPES.join(', ')}.` }).optional(),
+  since: isoTime.optional(),
+  until: isoTime.optional(),
+};
+
+export const logFilterSchema = z.strictObject(logFilterShape);
+
+/** Query of `GET M/api/logs`. */
+export const logQuerySchema = z.strictObject({
+  ...logFilterShape,
+  limit: z.coerce
+    .number({ error: 'limit is a whole number from 1 to 500.' })
+    .int('limit is a whole number from 1 to 500.')
+    .min(1, 'limit is a whole number from 1 to 500.')
+    .max(500, 'limit is at most 500.')
+    .default(50),
+  cursor: z.string().min(1).optional(),
+});
+
+/** Body of `POST M/api/logs/resend`: exactly one of `ids` and `filter`. */
+export const resendSchema = z.union(
+  [
+    z.strictObject({
+      ids: z
+        .array(z.string().min(1))
+        .min(1, 'List at least one uuid in ids.')
+        .max(MAX_RESEND, `Resend at most ${MAX_RESEND} deliveries at a time.`),
+    }),
+    z.strictObject({ filter: logFilterSchema }),
+  ],
+  { error: 'Send either { "ids": [uuid, …] } or { "filter": { … } }, not both and not neither.' },
+);
+
+/** Body of `PATCH M/api/settings`. */
+export const settingsPatchSchema = z.strictObject({
+  active: z.boolean({ error: 'active is true or false.' }),
+});
+
+// Response shapes, for the OpenAPI document.
+
+export const settingsView = z.object({ active: z.boolean(), keyPreview: z.string() });
+export const keyView = z.object({ key: z.string() });
+export const rotatedKeyView = z.object({ key: z.string(), previousKeyValidUntil: isoTime });
+
+export const webhookView = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+  active: z.boolean(),
+  name: z.string().nullable(),
+  description: z.string().nullable(),
+  headers: z.record(z.string(), z.string()),
+  hasOwnKey: z.boolean(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+export const webhookWithHealthView = webhookView.extend({
+  health: z.object({
+    successRate: z.number().nullable(),
+    lastFailureAt: isoTime.nullable(),
+  }),
+});
+
+export const logSummaryView = z.object({
+  uuid: z.string(),
+  event: z.enum(EVENT_TYPES),
+  webhookId: z.string().nullable(),
+  ruleId: z.string().nullable(),
+  url: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  attemptCount: z.number().int(),
+  createdAt: isoTime,
+  lastAttemptAt: isoTime.nullable(),
+  nextAttemptAt: isoTime.nullable(),
+  lastStatusCode: z.number().int().nullable(),
+});
+
+export const logEntryView = logSummaryView.extend({
+  body: z.string(),
+  headers: z.record(z.string(), z.string()),
+  signature: z.string(),
+  attempts: z.array(
+    z.object({
+      number: z.number().int(),
+      at: isoTime,
+      durationMs: z.number(),
+      statusCode: z.number().int().nullable(),
+      responseExcerpt: z.string().nullable(),
+      error: z.string().nullable(),
+      blocked: z.boolean(),
+    }),
+  ),
+});
+
+export const resendResultView = z.object({
+  results: z.array(z.object({ uuid: z.string(), status: z.enum(['queued', 'not_found']) })),
+});
+
+export const errorView = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }),
+});

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { webhookCreateSchema, webhookPatchSchema } from '../webhook-schema.js';
+import { ADMIN_ROUTES } from './admin-routes.js';
+import {
+  errorView,
+  keyView,
+  logEntryView,
+  logQuerySchema,
+  logSummaryView,
+  resendResultView,
+  resendSchema,
+  rotatedKeyView,
+  settingsPatchSchema,
+  settingsView,
+  webhookView,
+  webhookWithHealthView,
+} from './admin-schemas.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const inputSchema = (schema: z.ZodType): JsonSchema =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+const outputSchema = (schema: z.ZodType): JsonSchema =>
+  z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+
+function strip(schema: JsonSchema): JsonSchema {
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}
+
+const json = (schema: JsonSchema) => ({ 'application/json': { schema: strip(schema) } });
+
+/** Request and response schemas per route, keyed `METHOD path`. */
+const ROUTE_SCHEMAS: Record<string, { request?: z.ZodType; response?: z.ZodType; status?: number }> = {
+  'GET /api/settings': { response: settingsView },
+  'PATCH /api/settings': { request: settingsPatchSchema, response: settingsView },
+  'GET /api/settings/key': { response: keyView },
+  'POST /api/settings/key/rotate': { response: rotatedKeyView },
+  'GET /api/webhooks': { response: z.object({ items: z.array(webhookView) }) },
+  'POST /api/webhooks': { request: webhookCreateSchema, response: webhookView, status: 201 },
+  'GET /api/webhooks/:id': { response: webhookWithHealthView },
+  'PATCH /api/webhooks/:id': { request: webhookPatchSchema, response: webhookView },
+  'DELETE /api/webhooks/:id': { status: 204 },
+  'POST /api/webhooks/:id/test': { response: logEntryView },
+  'GET /api/logs': {
+    response: z.object({ items: z.array(logSummaryView), nextCursor: z.string().nullable() }),
+  },
+  'POST /api/logs/resend': { request: resendSchema, response: resendResultView, status: 202 },
+  'GET /api/logs/:uuid': { response: logEntryView },
+};
+
+function queryParameters(): unknown[] {
+  const schema = inputSchema(logQuerySchema) as { properties: Record<string, JsonSchema> };
+  return Object.entries(schema.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: property,
+  }));
+}
+
+/** The admin API as an OpenAPI 3.1 document, generated from the same zod schemas that validate it. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const errors = {
+    default: { description: 'An error in the ADMIN-API.md shape', content: json(outputSchema(errorView)) },
+  };
+  for (const route of ADMIN_ROUTES) {
+    const openApiPath = route.path.replace(/:([a-z]+)/g, '{$1}');
+    const spec = ROUTE_SCHEMAS[`${route.method} ${route.path}`] ?? {};
+    const status = String(spec.status ?? 200);
+    const parameters = [...route.path.matchAll(/:([a-z]+)/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (route.method === 'GET' && route.path === '/api/logs')
+      parameters.push(...(queryParameters() as never[]));
+    paths[openApiPath] ??= {};
+    paths[openApiPath][route.method.toLowerCase()] = {
+      summary: route.summary,
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(spec.request ? { requestBody: { required: true, content: json(inputSchema(spec.request)) } } : {}),
+      responses: {
+        [status]: spec.response
+          ? { description: route.summary, content: json(outputSchema(spec.response)) }
+          : { description: route.summary },
+        ...errors,
+      },
+    };
+  }
+  paths['/api/openapi.json'] = {
+    get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Hookdesk admin API',
+      version: '1',
+      description: 'Paths are relative to where the host mounted Hookdesk (for example /admin/webhooks).',
+    },
+    paths,
+  };
+}

@@ -1,0 +1,8 @@
+import { adminContractSuite, createContractHookdesk } from '@hookdesk/test-kit';
+import express from 'express';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expressAppFactory } from './express-app.js';
+
+adminContractSuite({ describe, it, expect, beforeEach, afterEach }, expressAppFactory(express, 'express 5'), {
+  createHookdesk: createContractHookdesk,
+});

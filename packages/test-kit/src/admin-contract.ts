@@ -1,0 +1,593 @@
+import request from 'supertest';
+import type { ConformanceTestApi } from './storage-conformance.js';
+import { startTestReceiver, type TestReceiver } from './test-receiver.js';
+
+/** The parts of a Hookdesk engine the contract suite drives directly (as a host app would). */
+export interface ContractEngine {
+  ticketCreated(ticket: Record<string, unknown>): Promise<unknown>;
+  ticketUpdated(
+    ticket: Record<string, unknown>,
+    options?: { previous?: Record<string, unknown> | null },
+  ): Promise<unknown>;
+}
+
+export interface ContractHookdesk {
+  engine: ContractEngine;
+  close(): Promise<void>;
+}
+
+export interface AdminAppOptions {
+  engine: ContractEngine;
+  /** Where the admin API is mounted. */
+  mountPath: string;
+  /** Mount with this `authorize` (receives the framework's request); omit it to test the TypeError. */
+  authorize?: (native: unknown) => boolean | { status: 401 | 403; message?: string } | Promise<unknown>;
+  insecure?: boolean;
+  bodyLimit?: number;
+  /** Mount the framework's usual JSON body parser before Hookdesk, as many hosts do. */
+  hostJsonParser?: boolean;
+  /** Failure reports of the ticket hooks. */
+  onTicketEventError?: (error: unknown) => void;
+}
+
+/**
+ * One framework's adapter under test. `start` mounts the admin API and these host routes, and
+ * listens on 127.0.0.1 port 0:
+ * - `POST /tickets?status=NNN`: answers NNN with the JSON body as the ticket; the
+ *   `ticket.created` hook selects the response body;
+ * - `PATCH /tickets/:id?status=NNN`: answers NNN with `{ id, ...body }`; the `ticket.updated` hook
+ *   selects it with `previous: { id, status: 'open' }`;
+ * - `POST /tickets/explode`: the route throws; the host's own error handler answers 500
+ *   `{ "host": "error" }`.
+ */
+export interface AdminAdapterFactory {
+  name: string;
+  start(options: AdminAppOptions): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+export interface AdminContractHarness {
+  /** A fresh engine on fresh storage that may reach loopback receivers. */
+  createHookdesk(): Promise<ContractHookdesk>;
+}
+
+const TOKEN = 'contract-token';
+const bearer = (native: unknown): boolean | { status: 401 } => {
+  const headers = (native as { headers: Record<string, string | undefined> }).headers;
+  const value = headers.authorization;
+  if (!value) return { status: 401 };
+  return value === `Bearer ${TOKEN}`;
+};
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * The admin API contract of ADMIN-API.md and the ticket hooks, written once, run against a real
+ * listening app of every adapter.
+ */
+export function adminContractSuite(
+  api: ConformanceTestApi,
+  factory: AdminAdapterFactory,
+  harness: AdminContractHarness,
+): void {
+  const { describe, it, expect, beforeEach, afterEach } = api;
+
+  describe(`${factory.name}: admin API contract`, () => {
+    let hookdesk: ContractHookdesk;
+    let app: { url: string; close(): Promise<void> };
+    let receiver: TestReceiver;
+    const M = '/admin/webhooks';
+    const agent = () => request(app.url);
+    const createWebhook = (body: Record<string, unknown>) =>
+      agent()
+        .post(`${M}/api/webhooks`)
+        .set(AUTH)
+        .send({ url: receiver.url, events: ['ticket.created', 'ticket.updated'], ...body });
+
+    beforeEach(async () => {
+      hookdesk = await harness.createHookdesk();
+      receiver = await startTestReceiver();
+      app = await factory.start({ engine: hookdesk.engine, mountPath: M, authorize: bearer });
+    });
+
+    afterEach(async () => {
+      await app.close();
+      await hookdesk.close();
+      await receiver.close();
+    });
+
+    describe('access', () => {
+      it('refuses to mount without authorize, saying how to fix it', async () => {
+        await expect(factory.start({ engine: hookdesk.engine, mountPath: '/x' })).rejects.toThrow(
+          /needs an `authorize` option/,
+        );
+      });
+
+      it('mounts with insecure: true and no authorize', async () => {
+        const open = await factory.start({ engine: hookdesk.engine, mountPath: '/open', insecure: true });
+        try {
+          const res = await request(open.url).get('/open/api/settings');
+          expect(res.status).toBe(200);
+        } finally {
+          await open.close();
+        }
+      });
+
+      it('answers 401 without credentials and 403 with wrong ones, in the error shape', async () => {
+        const none = await agent().get(`${M}/api/webhooks`);
+        expect(none.status).toBe(401);
+        expect(none.body.error.code).toBe('unauthorized');
+        expect(none.body.error.message).toMatch(/Bearer/);
+        expect(none.body.error.details).toEqual([]);
+        const wrong = await agent().get(`${M}/api/webhooks`).set('authorization', 'Bearer nope');
+        expect(wrong.status).toBe(403);
+        expect(wrong.body.error.code).toBe('forbidden');
+      });
+
+      it('refuses cross-site and cross-origin state changes with 403', async () => {
+        const crossSite = await agent()
+          .patch(`${M}/api/settings`)
+          .set(AUTH)
+          .set('sec-fetch-site', 'cross-site')
+          .send({ active: false });
+        expect(crossSite.status).toBe(403);
+        expect(crossSite.body.error.code).toBe('cross_site_request');
+        const crossOrigin = await agent()
+          .patch(`${M}/api/settings`)
+          .set(AUTH)
+          .set('origin', 'https://evil.example')
+          .send({ active: false });
+        expect(crossOrigin.status).toBe(403);
+        expect(crossOrigin.body.error.message).toContain('https://evil.example');
+        const settings = await agent().get(`${M}/api/settings`).set(AUTH);
+        expect(settings.body.active).toBe(true);
+        const sameOrigin = await agent()
+          .patch(`${M}/api/settings`)
+          .set(AUTH)
+          .set('origin', app.url)
+          .set('sec-fetch-site', 'same-origin')
+          .send({ active: false });
+        expect(sameOrigin.status).toBe(200);
+      });
+
+      it('lets reads through with a foreign Origin (they change nothing)', async () => {
+        const res = await agent().get(`${M}/api/settings`).set(AUTH).set('origin', 'https://evil.example');
+        expect(res.status).toBe(200);
+      });
+    });
+
+    describe('bad input', () => {
+      it('answers 415 for a body that is not JSON', async () => {
+        const res = await agent()
+          .patch(`${M}/api/settings`)
+          .set(AUTH)
+          .set('content-type', 'text/plain')
+          .send('active=false');
+        expect(res.status).toBe(415);
+        expect(res.body.error.code).toBe('unsupported_media_type');
+        expect(res.body.error.message).toContain('Content-Type: application/json');
+      });
+
+      it('answers 400 for malformed JSON', async () => {
+        const res = await agent()
+          .post(`${M}/api/webhooks`)
+          .set(AUTH)
+          .set('content-type', 'application/json')
+          .send('{"url": ');
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('malformed_json');
+      });
+
+      it('answers 413 for a body over the limit', async () => {
+        const res = await agent()
+          .post(`${M}/api/webhooks`)
+          .set(AUTH)
+          .set('content-type', 'application/json')
+          .send(
+            JSON.stringify({
+              url: receiver.url,
+              events: ['ticket.created'],
+              description: 'x'.repeat(1_100_000),
+            }),
+          );
+        expect(res.status).toBe(413);
+        expect(res.body.error.code).toBe('body_too_large');
+        const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
+        expect(list.body.items).toEqual([]);
+      });
+
+      it('answers 422 with details for wrong types, unknown fields, bad URLs and unknown events', async () => {
+        const cases: [Record<string, unknown>, RegExp][] = [
+          [{ events: 'ticket.created' }, /events/],
+          [{ url: 'ftp://example.com/x' }, /http:\/\/ or https:\/\//],
+          [{ url: 'not a url' }, /full URL/],
+          [{ events: ['ticket.deleted'] }, /ticket\.created/],
+          [{ events: [] }, /at least one event/],
+          [{ colour: 'blue' }, /colour/],
+          [{ headers: { Host: 'evil.example' } }, /set by Hookdesk/],
+          [{ key: 'whsec_short' }, /key/],
+        ];
+        for (const [body, message] of cases) {
+          const res = await createWebhook(body);
+          expect(res.status, JSON.stringify(body)).toBe(422);
+          expect(res.body.error.code).toBe('validation_failed');
+          expect(res.body.error.message).toMatch(message);
+          expect(res.body.error.details.length).toBeGreaterThan(0);
+        }
+        const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
+        expect(list.body.items).toEqual([]);
+      });
+
+      it('answers 404 for unknown ids and unknown routes, 405 for a wrong method', async () => {
+        const webhook = await agent().get(`${M}/api/webhooks/nope`).set(AUTH);
+        expect(webhook.status).toBe(404);
+        expect(webhook.body.error.code).toBe('not_found');
+        const log = await agent().get(`${M}/api/logs/nope`).set(AUTH);
+        expect(log.status).toBe(404);
+        const route = await agent().get(`${M}/api/nothing-here`).set(AUTH);
+        expect(route.status).toBe(404);
+        expect(route.body.error.message).toContain('openapi.json');
+        const method = await agent().put(`${M}/api/settings`).set(AUTH).send({});
+        expect(method.status).toBe(405);
+        expect(method.headers.allow).toBe('GET, PATCH');
+      });
+
+      it('answers 422 for a bad log query', async () => {
+        for (const query of [
+          'limit=0',
+          'limit=501',
+          'limit=abc',
+          'status=lost',
+          'since=yesterday',
+          'color=red',
+        ]) {
+          const res = await agent().get(`${M}/api/logs?${query}`).set(AUTH);
+          expect(res.status, query).toBe(422);
+          expect(res.body.error.code).toBe('validation_failed');
+        }
+      });
+    });
+
+    describe('settings and key', () => {
+      it('shows and flips the global switch', async () => {
+        const before = await agent().get(`${M}/api/settings`).set(AUTH);
+        expect(before.status).toBe(200);
+        expect(before.body).toEqual({ active: true, keyPreview: expect.stringMatching(/^whsec_.{2}…$/) });
+        const off = await agent().patch(`${M}/api/settings`).set(AUTH).send({ active: false });
+        expect(off.body.active).toBe(false);
+        const after = await agent().get(`${M}/api/settings`).set(AUTH);
+        expect(after.body.active).toBe(false);
+        const invalid = await agent().patch(`${M}/api/settings`).set(AUTH).send({ active: 'no' });
+        expect(invalid.status).toBe(422);
+      });
+
+      it('reveals and rotates the key', async () => {
+        const shown = await agent().get(`${M}/api/settings/key`).set(AUTH);
+        expect(shown.body.key).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+        const settings = await agent().get(`${M}/api/settings`).set(AUTH);
+        expect(shown.body.key.startsWith(settings.body.keyPreview.slice(0, -1))).toBe(true);
+        const rotated = await agent().post(`${M}/api/settings/key/rotate`).set(AUTH);
+        expect(rotated.status).toBe(200);
+        expect(rotated.body.key).not.toBe(shown.body.key);
+        const graceHours = (Date.parse(rotated.body.previousKeyValidUntil) - Date.now()) / 3_600_000;
+        expect(graceHours).toBeGreaterThan(23.9);
+        expect(graceHours).toBeLessThanOrEqual(24);
+        const again = await agent().get(`${M}/api/settings/key`).set(AUTH);
+        expect(again.body.key).toBe(rotated.body.key);
+      });
+    });
+
+    describe('webhooks', () => {
+      it('creates, lists, reads, edits, deactivates and deletes a webhook', async () => {
+        const created = await createWebhook({
+          name: 'CRM',
+          description: 'sync tickets',
+          headers: { 'X-Team': 'a' },
+        });
+        expect(created.status).toBe(201);
+        const webhook = created.body;
+        expect(webhook).toEqual({
+          id: expect.any(String),
+          url: receiver.url,
+          events: ['ticket.created', 'ticket.updated'],
+          active: true,
+          name: 'CRM',
+          description: 'sync tickets',
+          headers: { 'x-team': 'a' },
+          hasOwnKey: false,
+          createdAt: expect.any(String),
+          updatedAt: expect.any(String),
+        });
+        const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
+        expect(list.body.items.map((w: { id: string }) => w.id)).toEqual([webhook.id]);
+        const one = await agent().get(`${M}/api/webhooks/${webhook.id}`).set(AUTH);
+        expect(one.body.id).toBe(webhook.id);
+        expect(one.body.health).toEqual({ successRate: null, lastFailureAt: null });
+        const edited = await agent()
+          .patch(`${M}/api/webhooks/${webhook.id}`)
+          .set(AUTH)
+          .send({ events: ['ticket.updated'], active: false });
+        expect(edited.status).toBe(200);
+        expect(edited.body.events).toEqual(['ticket.updated']);
+        expect(edited.body.active).toBe(false);
+        expect(edited.body.name).toBe('CRM');
+        const deleted = await agent().delete(`${M}/api/webhooks/${webhook.id}`).set(AUTH);
+        expect(deleted.status).toBe(204);
+        expect(deleted.text).toBe('');
+        const gone = await agent().get(`${M}/api/webhooks/${webhook.id}`).set(AUTH);
+        expect(gone.status).toBe(404);
+      });
+
+      it('keeps a webhook key write-only', async () => {
+        const created = await createWebhook({ key: 'generate' });
+        expect(created.body.hasOwnKey).toBe(true);
+        expect(created.body).not.toHaveProperty('key');
+        const dropped = await agent()
+          .patch(`${M}/api/webhooks/${created.body.id}`)
+          .set(AUTH)
+          .send({ key: null });
+        expect(dropped.body.hasOwnKey).toBe(false);
+      });
+
+      it('sends a signed test delivery and answers with its log entry', async () => {
+        const created = await createWebhook({ name: 'Test me' });
+        const res = await agent().post(`${M}/api/webhooks/${created.body.id}/test`).set(AUTH);
+        expect(res.status).toBe(200);
+        expect(res.body.event).toBe('webhook.test');
+        expect(res.body.webhookId).toBe(created.body.id);
+        const [received] = await receiver.waitForRequests(1);
+        expect(received!.headers['x-hookdesk-event']).toBe('webhook.test');
+        expect(received!.headers['x-hookdesk-signature']).toBe(res.body.signature);
+        expect(JSON.parse(received!.body.toString('utf8'))).toMatchObject({
+          uuid: res.body.uuid,
+          event: 'webhook.test',
+          webhook: { id: created.body.id, name: 'Test me' },
+        });
+      });
+    });
+
+    describe('logs and resend', () => {
+      it('lists, filters, paginates, shows and resends deliveries', async () => {
+        const created = await createWebhook({});
+        receiver.respondWith({ status: 200, body: 'thanks' });
+        await hookdesk.engine.ticketCreated({ id: 1, subject: 'One' });
+        await hookdesk.engine.ticketCreated({ id: 2, subject: 'Two' });
+        await hookdesk.engine.ticketCreated({ id: 3, subject: 'Three' });
+        await receiver.waitForRequests(3);
+        const all = await until(
+          async () => (await agent().get(`${M}/api/logs`).set(AUTH)).body,
+          (body) =>
+            body.items.length === 3 && body.items.every((i: { status: string }) => i.status === 'succeeded'),
+        );
+        expect(all.items).toHaveLength(3);
+        expect(all.nextCursor).toBeNull();
+        const summary = all.items[0];
+        expect(summary).toEqual({
+          uuid: expect.any(String),
+          event: 'ticket.created',
+          webhookId: created.body.id,
+          ruleId: null,
+          url: receiver.url,
+          status: 'succeeded',
+          attemptCount: 1,
+          createdAt: expect.any(String),
+          lastAttemptAt: expect.any(String),
+          nextAttemptAt: null,
+          lastStatusCode: 200,
+        });
+        const first = await agent().get(`${M}/api/logs?limit=2`).set(AUTH);
+        expect(first.body.items).toHaveLength(2);
+        expect(first.body.nextCursor).toEqual(expect.any(String));
+        const second = await agent()
+          .get(`${M}/api/logs?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`)
+          .set(AUTH);
+        expect(second.body.items).toHaveLength(1);
+        const uuids = [...first.body.items, ...second.body.items].map((i: { uuid: string }) => i.uuid);
+        expect(new Set(uuids).size).toBe(3);
+        const failed = await agent().get(`${M}/api/logs?status=failed`).set(AUTH);
+        expect(failed.body.items).toEqual([]);
+        const byWebhook = await agent()
+          .get(`${M}/api/logs?webhookId=${created.body.id}&event=ticket.created`)
+          .set(AUTH);
+        expect(byWebhook.body.items).toHaveLength(3);
+
+        const entry = await agent().get(`${M}/api/logs/${summary.uuid}`).set(AUTH);
+        expect(entry.status).toBe(200);
+        expect(JSON.parse(entry.body.body).uuid).toBe(summary.uuid);
+        expect(entry.body.signature).toMatch(/^sha1=[0-9a-f]{40}$/);
+        expect(entry.body.attempts).toEqual([
+          {
+            number: 1,
+            at: expect.any(String),
+            durationMs: expect.any(Number),
+            statusCode: 200,
+            responseExcerpt: 'thanks',
+            error: null,
+            blocked: false,
+          },
+        ]);
+
+        const resent = await agent()
+          .post(`${M}/api/logs/resend`)
+          .set(AUTH)
+          .send({ ids: [summary.uuid, '00000000-0000-4000-8000-000000000000'] });
+        expect(resent.status).toBe(202);
+        expect(resent.body.results).toEqual([
+          { uuid: summary.uuid, status: 'queued' },
+          { uuid: '00000000-0000-4000-8000-000000000000', status: 'not_found' },
+        ]);
+        const requests = await receiver.waitForRequests(4);
+        const again = requests[3]!;
+        expect(again.headers['x-hookdesk-uuid']).toBe(summary.uuid);
+        expect(again.headers['x-hookdesk-attempt']).toBe('2');
+
+        const byFilter = await agent()
+          .post(`${M}/api/logs/resend`)
+          .set(AUTH)
+          .send({ filter: { status: 'failed' } });
+        expect(byFilter.status).toBe(202);
+        expect(byFilter.body.results).toEqual([]);
+        const both = await agent()
+          .post(`${M}/api/logs/resend`)
+          .set(AUTH)
+          .send({ ids: [summary.uuid], filter: {} });
+        expect(both.status).toBe(422);
+      });
+
+      it('refuses resends and test deliveries with 409 while the global switch is off', async () => {
+        const created = await createWebhook({});
+        await hookdesk.engine.ticketCreated({ id: 1, subject: 'One' });
+        const [delivered] = await receiver.waitForRequests(1);
+        await agent().patch(`${M}/api/settings`).set(AUTH).send({ active: false });
+        const test = await agent().post(`${M}/api/webhooks/${created.body.id}/test`).set(AUTH);
+        expect(test.status).toBe(409);
+        expect(test.body.error.code).toBe('conflict');
+        const resend = await agent()
+          .post(`${M}/api/logs/resend`)
+          .set(AUTH)
+          .send({ ids: [delivered!.headers['x-hookdesk-uuid']] });
+        expect(resend.status).toBe(409);
+        await hookdesk.engine.ticketCreated({ id: 2, subject: 'Two, while off' });
+        const logs = await agent().get(`${M}/api/logs`).set(AUTH);
+        expect(logs.body.items).toHaveLength(1);
+      });
+    });
+
+    describe('mounting', () => {
+      it('works behind the host JSON body parser, at any mount path', async () => {
+        const behind = await factory.start({
+          engine: hookdesk.engine,
+          mountPath: '/deep/ly/mounted',
+          authorize: bearer,
+          hostJsonParser: true,
+        });
+        try {
+          const created = await request(behind.url)
+            .post('/deep/ly/mounted/api/webhooks')
+            .set(AUTH)
+            .send({ url: receiver.url, events: ['ticket.created'] });
+          expect(created.status).toBe(201);
+          const list = await request(behind.url).get('/deep/ly/mounted/api/webhooks').set(AUTH);
+          expect(list.body.items).toHaveLength(1);
+          const outside = await request(behind.url).get('/admin/webhooks/api/webhooks').set(AUTH);
+          expect(outside.status).toBe(404);
+        } finally {
+          await behind.close();
+        }
+      });
+
+      it('honours a smaller body limit', async () => {
+        const small = await factory.start({
+          engine: hookdesk.engine,
+          mountPath: M,
+          authorize: bearer,
+          bodyLimit: 64,
+        });
+        try {
+          const res = await request(small.url)
+            .post(`${M}/api/webhooks`)
+            .set(AUTH)
+            .send({ url: receiver.url, events: ['ticket.created'], description: 'x'.repeat(100) });
+          expect(res.status).toBe(413);
+        } finally {
+          await small.close();
+        }
+      });
+
+      it('serves an OpenAPI 3.1 document of every route', async () => {
+        const res = await agent().get(`${M}/api/openapi.json`).set(AUTH);
+        expect(res.status).toBe(200);
+        expect(res.body.openapi).toBe('3.1.0');
+        expect(Object.keys(res.body.paths)).toEqual(
+          expect.arrayContaining([
+            '/api/settings',
+            '/api/settings/key',
+            '/api/settings/key/rotate',
+            '/api/webhooks',
+            '/api/webhooks/{id}',
+            '/api/webhooks/{id}/test',
+            '/api/logs',
+            '/api/logs/resend',
+            '/api/logs/{uuid}',
+          ]),
+        );
+        expect(
+          res.body.paths['/api/webhooks'].post.requestBody.content['application/json'].schema.properties,
+        ).toHaveProperty('url');
+      });
+    });
+
+    describe('ticket event hooks', () => {
+      const logCount = async () => (await agent().get(`${M}/api/logs`).set(AUTH)).body.items.length as number;
+
+      it('records a delivery for a 2xx answer before the answer completes', async () => {
+        await createWebhook({});
+        const res = await agent().post('/tickets?status=201').send({ id: 7, subject: 'Hook me' });
+        expect(res.status).toBe(201);
+        expect(res.body).toEqual({ id: 7, subject: 'Hook me' });
+        expect(await logCount()).toBe(1);
+        const [received] = await receiver.waitForRequests(1);
+        expect(JSON.parse(received!.body.toString('utf8'))).toMatchObject({
+          event: 'ticket.created',
+          ticket: { id: 7, subject: 'Hook me' },
+        });
+      });
+
+      it('records ticket.updated with the changes', async () => {
+        await createWebhook({});
+        const res = await agent().patch('/tickets/9?status=200').send({ status: 'closed' });
+        expect(res.status).toBe(200);
+        const [received] = await receiver.waitForRequests(1);
+        expect(JSON.parse(received!.body.toString('utf8'))).toMatchObject({
+          event: 'ticket.updated',
+          ticket: { id: 9, status: 'closed' },
+          changes: { status: { old: 'open', new: 'closed' } },
+        });
+      });
+
+      it('records nothing for 4xx and 5xx answers and leaves host errors untouched', async () => {
+        await createWebhook({});
+        const bad = await agent().post('/tickets?status=422').send({ subject: '' });
+        expect(bad.status).toBe(422);
+        const broken = await agent().post('/tickets?status=503').send({ subject: 'x' });
+        expect(broken.status).toBe(503);
+        const exploded = await agent().post('/tickets/explode').send({ subject: 'x' });
+        expect(exploded.status).toBe(500);
+        expect(exploded.body).toEqual({ host: 'error' });
+        expect(await logCount()).toBe(0);
+      });
+
+      it('keeps the host success when Hookdesk fails, reporting through onError', async () => {
+        const errors: unknown[] = [];
+        const failing: ContractEngine = {
+          ticketCreated: async () => {
+            throw new Error('store down');
+          },
+          ticketUpdated: async () => undefined,
+        };
+        const host = await factory.start({
+          engine: failing,
+          mountPath: M,
+          authorize: bearer,
+          onTicketEventError: (error) => errors.push(error),
+        });
+        try {
+          const res = await request(host.url).post('/tickets?status=201').send({ id: 1, subject: 'ok' });
+          expect(res.status).toBe(201);
+          expect(res.body).toEqual({ id: 1, subject: 'ok' });
+          expect(errors).toHaveLength(1);
+          expect((errors[0] as Error).message).toBe('store down');
+        } finally {
+          await host.close();
+        }
+      });
+    });
+  });
+}
