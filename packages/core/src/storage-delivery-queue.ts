@@ -2,6 +2,7 @@ import type { DeliveryQueueRepository, QueuedDelivery } from '@hookdesk/storage'
 import type { Clock, TimerHandle } from './clock.js';
 import type { DeliveryHandler, DeliveryQueue } from './delivery-queue.js';
 import { type Logger, silentLogger } from './logger.js';
+import { SharedExclusiveLock } from './shared-exclusive-lock.js';
 
 export interface StorageDeliveryQueueOptions {
   clock: Clock;
@@ -36,6 +37,9 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   readonly #logger: Logger;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #cooldown = new Map<string, number>();
+  // The repository's readers drop an index member whose pointer record is not written yet, so a
+  // read racing a `schedule` can lose that entry: reads run alone, writes together.
+  readonly #lock = new SharedExclusiveLock();
   #handler: DeliveryHandler | null = null;
   #paused = false;
   #closed = false;
@@ -55,7 +59,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
 
   async enqueue(entries: readonly QueuedDelivery[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.#repo.schedule(entries);
+    await this.#lock.shared(() => this.#repo.schedule(entries));
     if (!this.#handler) return;
     let earliest = Number.POSITIVE_INFINITY;
     for (const entry of entries) earliest = Math.min(earliest, entry.dueAt);
@@ -64,7 +68,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   }
 
   remove(uuid: string): Promise<void> {
-    return this.#repo.remove(uuid);
+    return this.#lock.shared(() => this.#repo.remove(uuid));
   }
 
   start(handler: DeliveryHandler): void {
@@ -140,7 +144,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
       if (room <= 0) return; // a finishing handler polls again
       const now = this.#clock.now();
       const skip = this.#inFlight.size + this.#cooldown.size;
-      const due = await this.#repo.due(now, room + skip);
+      const due = await this.#lock.exclusive(() => this.#repo.due(now, room + skip));
       let started = 0;
       for (const entry of due) {
         if (this.#inFlight.has(entry.uuid)) continue;
@@ -156,7 +160,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
       if (started === 0) break;
     }
     if (this.#closed || this.#paused) return;
-    const next = await this.#repo.nextDueAt();
+    const next = await this.#lock.exclusive(() => this.#repo.nextDueAt());
     const now = this.#clock.now();
     // Due entries that are all in flight or cooling down: look again on the poll interval.
     const wake =

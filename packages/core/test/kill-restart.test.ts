@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestReceiver } from '@hookdesk/test-kit';
+import { afterEach, expect, it } from 'vitest';
+import { until } from './support/until.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/dispatch-child.ts', import.meta.url));
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function start(args: string[]) {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, ...args], {
+    cwd: packageDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const lines: string[] = [];
+  let stderr = '';
+  let rest = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
+  return { child, lines, stderr: () => stderr, exited };
+}
+
+it('loses no recorded delivery when the process is killed with SIGKILL mid-delivery', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookdesk-kill-'));
+  dirs.push(dir);
+  let phase = 1;
+  const answered: { uuid: string; status: number; at: number }[] = [];
+  const receiver = await startTestReceiver({
+    respond: (request, index) => {
+      const uuid = request.headers['x-hookdesk-uuid'] as string;
+      // First run: three requests hang (in flight at the kill), one fails and is due for a retry.
+      if (phase === 1 && index < 3) return { hang: true };
+      const status = phase === 1 && index === 3 ? 500 : 200;
+      answered.push({ uuid, status, at: Date.now() });
+      return { status };
+    },
+  });
+  try {
+    const count = 20;
+    const first = start(['record', dir, receiver.url, String(count)]);
+    const recorded = () => first.lines.filter((l) => l.startsWith('recorded ')).map((l) => l.slice(9));
+    await until(() => recorded().length === count, `${count} recorded (stderr: ${first.stderr()})`, 20_000);
+    await until(
+      () => first.lines.some((l) => l.startsWith('retrying ')),
+      `a retry scheduled ${first.lines.slice(-5).join('|')} ${receiver.requests.length} ${first.stderr()}`,
+      10_000,
+    );
+    await until(() => receiver.requests.length >= count, 'every delivery attempted once', 10_000);
+    const [, retryUuid, retryAt] = (first.lines.find((l) => l.startsWith('retrying ')) as string).split(' ');
+
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const uuids = recorded();
+    const hung = receiver.requests.slice(0, 3).map((r) => r.headers['x-hookdesk-uuid']);
+    const delivered = new Set(answered.filter((a) => a.status === 200).map((a) => a.uuid));
+    // The kill really came mid-delivery: three deliveries were never answered.
+    expect(hung.every((uuid) => !delivered.has(uuid as string))).toBe(true);
+
+    phase = 2;
+    const second = start(['resume', dir, receiver.url]);
+    await until(
+      () => uuids.every((uuid) => answered.some((a) => a.uuid === uuid && a.status === 200)),
+      `every recorded delivery answered 200 after restart (stderr: ${second.stderr()})`,
+      20_000,
+    );
+    // The due retry fired at its time, not before.
+    const retried = answered.find((a) => a.uuid === retryUuid && a.status === 200);
+    expect(retried?.at).toBeGreaterThanOrEqual(Date.parse(retryAt as string));
+    // Each request carried the uuid of a recorded delivery, and the hung ones came back as attempt 2.
+    expect(receiver.requests.every((r) => uuids.includes(r.headers['x-hookdesk-uuid'] as string))).toBe(true);
+    for (const uuid of hung) {
+      const again = receiver.requests.filter((r) => r.headers['x-hookdesk-uuid'] === uuid);
+      expect(again.map((r) => r.headers['x-hookdesk-attempt'])).toEqual(['1', '1']);
+    }
+  } finally {
+    await receiver.close();
+  }
+}, 60_000);
