@@ -21,11 +21,21 @@ export type EventHandler<E extends HookdeskEvent = HookdeskEvent> = (event: E) =
 export type EventHandlers = { [T in EventType]?: EventHandler<EventOf<T>> };
 
 export interface ReceiverOptions extends VerifyOptions {
-  /** The accepted keys, current first (add the rotated-out key during its grace period). Required. */
+  /**
+   * The accepted keys, current first (add the rotated-out key during its grace period).
+   * @default none: required
+   */
   keys: string | readonly string[];
-  /** One handler for every event. Give this or `on`, or both (`on` runs first). */
+  /**
+   * One handler for every event. Give this or `on`, or both (`on` runs first).
+   * @default none
+   */
   handler?: EventHandler;
-  /** A handler per event type. */
+  /**
+   * A handler per event type; an event type with neither its handler nor `handler` is answered 200
+   * `ignored` without touching the dedup store.
+   * @default none
+   */
   on?: EventHandlers;
   /**
    * Where processed uuids are kept: a node-redis v5 client or a Keyv on `@keyv/redis` (atomic across
