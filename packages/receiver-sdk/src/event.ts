@@ -37,7 +37,11 @@ export type EventOf<T extends EventType> = Extract<HookdeskEvent, { event: T }>;
 export function parseEvent(rawBody: Uint8Array, attemptHeader: string | undefined): HookdeskEvent {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength).toString('utf8'));
+    // Decoded once; a Buffer (what Node frameworks hand over) needs no view of its own.
+    const bytes = Buffer.isBuffer(rawBody)
+      ? rawBody
+      : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw new WebhookVerificationError(
       'malformed_body',
