@@ -43,7 +43,7 @@ export {
 export type { ReceiverInput } from './receiver-input.js';
 export type { RedisClientLike, RedisDedupStoreOptions } from './redis-dedup-store.js';
 export { RedisDedupStore } from './redis-dedup-store.js';
-export type { DedupStoreInput, ResolveDedupStoreOptions } from './resolve-dedup-store.js';
+export type { DedupStoreInput, KeyvRedisLike, ResolveDedupStoreOptions } from './resolve-dedup-store.js';
 export { resolveDedupStore } from './resolve-dedup-store.js';
 export type { SignedRequest, SignedRequestOptions } from './signed-request.js';
 export { createSignedRequest } from './signed-request.js';

@@ -38,8 +38,8 @@ export interface ReceiverOptions extends VerifyOptions {
    */
   on?: EventHandlers;
   /**
-   * Where processed uuids are kept: a node-redis v5 client or a Keyv on `@keyv/redis` (atomic across
-   * processes), any other Keyv (atomic within one process), or your own `DedupStore`.
+   * Where processed uuids are kept: a node-redis v5 client, a `@keyv/redis` store or a Keyv on it
+   * (atomic across processes), any other Keyv (atomic within one process), or your own `DedupStore`.
    * @default a MemoryDedupStore of this process
    */
   store?: DedupStoreInput;

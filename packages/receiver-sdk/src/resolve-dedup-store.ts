@@ -3,8 +3,13 @@ import { isKeyv, KeyvDedupStore, type KeyvLike } from './keyv-dedup-store.js';
 import { MemoryDedupStore } from './memory-dedup-store.js';
 import { isRedisClient, type RedisClientLike, RedisDedupStore } from './redis-dedup-store.js';
 
+/** A `@keyv/redis` store (`new KeyvRedis(url)`), as far as it is used: its node-redis client. */
+export interface KeyvRedisLike {
+  getClient(): Promise<unknown>;
+}
+
 /** What the `store` option takes. */
-export type DedupStoreInput = DedupStore | KeyvLike | RedisClientLike;
+export type DedupStoreInput = DedupStore | KeyvLike | KeyvRedisLike | RedisClientLike;
 
 export interface ResolveDedupStoreOptions {
   /**
@@ -15,8 +20,8 @@ export interface ResolveDedupStoreOptions {
 }
 
 /**
- * The dedup store for the `store` option: a `DedupStore` as is; a node-redis v5 client, or a Keyv
- * whose store is `@keyv/redis`, as a `RedisDedupStore` (atomic across processes); any other Keyv as
+ * The dedup store for the `store` option: a `DedupStore` as is; a node-redis v5 client, a
+ * `@keyv/redis` store, or a Keyv whose store is `@keyv/redis`, as a `RedisDedupStore` (atomic across processes); any other Keyv as
  * a `KeyvDedupStore` (atomic within one process); nothing as a `MemoryDedupStore`.
  */
 export function resolveDedupStore(
@@ -25,6 +30,8 @@ export function resolveDedupStore(
 ): DedupStore {
   if (input === undefined) return new MemoryDedupStore();
   if (isDedupStore(input)) return input;
+  if (isKeyvRedisStore(input))
+    return new RedisDedupStore(input.getClient() as Promise<RedisClientLike>, options);
   if (isKeyv(input)) {
     const store = input.store as { getClient?: () => Promise<unknown> } | undefined;
     if (typeof store?.getClient === 'function') {
@@ -35,7 +42,7 @@ export function resolveDedupStore(
   }
   if (isRedisClient(input)) return new RedisDedupStore(input, options);
   throw new TypeError(
-    '`store` must be a node-redis v5 client, a Keyv instance, or an object with claim, complete and release (a DedupStore).',
+    '`store` must be a node-redis v5 client, a @keyv/redis store, a Keyv instance, or an object with claim, complete and release (a DedupStore).',
   );
 }
 
@@ -47,5 +54,15 @@ function isDedupStore(value: unknown): value is DedupStore {
     typeof candidate.claim === 'function' &&
     typeof candidate.complete === 'function' &&
     typeof candidate.release === 'function'
+  );
+}
+
+function isKeyvRedisStore(value: unknown): value is KeyvRedisLike {
+  const candidate = value as { getClient?: unknown; createKeyPrefix?: unknown } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.getClient === 'function' &&
+    typeof candidate.createKeyPrefix === 'function'
   );
 }

@@ -43,6 +43,23 @@ describe.skipIf(!hasRedis)('on Redis', () => {
   );
 
   dedupStoreSuite(
+    'a @keyv/redis store, resolved to Redis SET NX',
+    async () => {
+      const keyPrefix = uniquePrefix();
+      const redisStores = [new KeyvRedis(REDIS_URL), new KeyvRedis(REDIS_URL)];
+      const stores = redisStores.map((store) => resolveDedupStore(store, { keyPrefix }));
+      expect(stores.every((store) => store instanceof RedisDedupStore)).toBe(true);
+      return {
+        stores: stores as [RedisDedupStore, RedisDedupStore],
+        close: async () => {
+          await Promise.all(redisStores.map((store) => store.disconnect()));
+        },
+      };
+    },
+    { leaseMs: 60, shared: true },
+  );
+
+  dedupStoreSuite(
     'a Keyv on @keyv/redis, resolved to Redis SET NX',
     async () => {
       const keyPrefix = uniquePrefix();
@@ -70,7 +87,7 @@ describe('resolveDedupStore', () => {
 
   it('refuses what it cannot use, saying what it takes', () => {
     expect(() => resolveDedupStore({} as never)).toThrow(
-      '`store` must be a node-redis v5 client, a Keyv instance, or an object with claim, complete and release (a DedupStore).',
+      '`store` must be a node-redis v5 client, a @keyv/redis store, a Keyv instance, or an object with claim, complete and release (a DedupStore).',
     );
     expect(() => new RedisDedupStore({} as never)).toThrow(/`client` must be a node-redis v5 client/);
   });
