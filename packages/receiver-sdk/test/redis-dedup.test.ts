@@ -40,7 +40,7 @@ describe.skipIf(!hasRedis)('dedup on real Redis', () => {
   it('runs the handler exactly once for 50 concurrent copies sent to two receivers', async () => {
     const slow = async () => {
       runs++;
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 400));
     };
     const [a, b] = await Promise.all([serve({ handler: slow }), serve({ handler: slow })]);
     const { body, headers } = createSignedRequest(ticketCreated(), WIRE_KEY);
