@@ -90,13 +90,20 @@ export function deliveryLogRepository(
       signature: outcome.signature ?? before.signature,
     };
     validInput(deliverySchema, after, 'delivery');
-    await records.write([{ key: STORAGE_KEYS.delivery(uuid), value: after }]);
-    if (after.status !== before.status) {
-      // Readers check the record's status, so the moment both sets hold the entry is harmless.
-      const member = memberOf(after);
-      const sets = (status: DeliveryRecord['status']) =>
-        deliverySets(after, status).byStatus.map((set) => ({ set, member }));
-      await index.update({ add: sets(after.status), remove: sets(before.status) });
+    const writeRecord = () => records.write([{ key: STORAGE_KEYS.delivery(uuid), value: after }]);
+    if (after.status === before.status) {
+      await writeRecord();
+      return after;
+    }
+    // Readers check the record's status, so a moment when the sets disagree with it is harmless.
+    const member = memberOf(after);
+    const sets = (status: DeliveryRecord['status']) =>
+      deliverySets(after, status).byStatus.map((set) => ({ set, member }));
+    const moveSets = () => index.update({ add: sets(after.status), remove: sets(before.status) });
+    if (index.sharesStoreCommits) await Promise.all([writeRecord(), moveSets()]);
+    else {
+      await writeRecord();
+      await moveSets();
     }
     return after;
   }
@@ -172,10 +179,18 @@ export function deliveryLogRepository(
     async create(list) {
       if (list.length === 0) return;
       for (const record of list) validInput(deliverySchema, record, 'delivery');
+      const writeRecords = () =>
+        records.write(list.map((record) => ({ key: STORAGE_KEYS.delivery(record.uuid), value: record })));
+      const writeIndex = () => index.update({ add: list.flatMap((record) => entriesFor(record)) });
+      if (index.sharesStoreCommits) {
+        // Issued together, they commit in one transaction: all or nothing, and one commit.
+        await Promise.all([writeRecords(), writeIndex()]);
+        return;
+      }
       // Records before index entries: a crash in between leaves unlisted records, never entries
       // without a record.
-      await records.write(list.map((record) => ({ key: STORAGE_KEYS.delivery(record.uuid), value: record })));
-      await index.update({ add: list.flatMap((record) => entriesFor(record)) });
+      await writeRecords();
+      await writeIndex();
     },
 
     async get(uuid) {

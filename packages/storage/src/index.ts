@@ -6,7 +6,13 @@ export {
   RecordNotFoundError,
   StorageError,
 } from './errors.js';
-export { DEFAULT_EMBEDDED_PATH, KeyvLmdb, openEmbeddedStore, wireIterator } from './lmdb-store.js';
+export {
+  DEFAULT_EMBEDDED_PATH,
+  type EmbeddedStoreOptions,
+  KeyvLmdb,
+  openEmbeddedStore,
+  wireIterator,
+} from './lmdb-store.js';
 export type { IndexEntry, IndexRange, IndexUpdate, OrderedIndex } from './ordered-index.js';
 export { DEFAULT_POSTGRES_INDEX_TABLE } from './postgres-ordered-index.js';
 export type {

@@ -9,6 +9,7 @@ const EMPTY = Buffer.alloc(0);
 
 /** Ordered sets as keys of a database in the embedded store's lmdb environment. */
 export class LmdbOrderedIndex implements OrderedIndex {
+  readonly sharesStoreCommits = true;
   readonly #db: Database<Buffer, string>;
 
   constructor(root: RootDatabase) {
@@ -17,15 +18,16 @@ export class LmdbOrderedIndex implements OrderedIndex {
 
   async update({ add = [], remove = [] }: IndexUpdate): Promise<void> {
     if (add.length === 0 && remove.length === 0) return;
-    // One transaction: the whole update is atomic and costs one commit.
-    await this.#db.transaction(() => {
-      for (const [set, members] of groupBySet(remove)) {
-        for (const member of members) this.#db.removeSync(set + SEPARATOR + member);
-      }
-      for (const [set, members] of groupBySet(add)) {
-        for (const member of members) this.#db.putSync(set + SEPARATOR + member, EMPTY);
-      }
-    });
+    // lmdb-js commits every write issued in one event turn in one transaction, so these are
+    // atomic together, and share the commit of whatever else was written in the same turn.
+    const writes: Promise<boolean>[] = [];
+    for (const [set, members] of groupBySet(remove)) {
+      for (const member of members) writes.push(this.#db.remove(set + SEPARATOR + member));
+    }
+    for (const [set, members] of groupBySet(add)) {
+      for (const member of members) writes.push(this.#db.put(set + SEPARATOR + member, EMPTY));
+    }
+    await Promise.all(writes);
   }
 
   async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {

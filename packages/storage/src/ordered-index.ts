@@ -30,6 +30,11 @@ export interface IndexRange {
  * several processes can append to one set without read-modify-write races.
  */
 export interface OrderedIndex {
+  /**
+   * True when index writes issued in the same event-loop turn as Keyv store writes commit in
+   * one transaction with them (the embedded store): record and index entries then go together.
+   */
+  readonly sharesStoreCommits?: boolean;
   update(update: IndexUpdate): Promise<void>;
   range(set: string, range: IndexRange): Promise<string[]>;
   count(set: string): Promise<number>;
@@ -53,6 +58,7 @@ export function prefixedIndex(index: OrderedIndex, prefix: string): OrderedIndex
   const entries = (list: readonly IndexEntry[] | undefined) =>
     list?.map(({ set, member }) => ({ set: prefix + set, member }));
   return {
+    sharesStoreCommits: index.sharesStoreCommits,
     update: ({ add, remove }) => index.update({ add: entries(add), remove: entries(remove) }),
     range: (set, range) => index.range(prefix + set, range),
     count: (set) => index.count(prefix + set),
@@ -70,6 +76,7 @@ export function guardedIndex(index: OrderedIndex, backend: string): OrderedIndex
     }
   };
   return {
+    sharesStoreCommits: index.sharesStoreCommits,
     update: (update) => guard('updating the log/queue index', () => index.update(update)),
     range: (set, range) => guard(`reading index "${set}"`, () => index.range(set, range)),
     count: (set) => guard(`counting index "${set}"`, () => index.count(set)),
