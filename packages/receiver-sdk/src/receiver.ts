@@ -1,5 +1,5 @@
 import type { EventType } from '@hookdesk/wire';
-import { HEADER_ATTEMPT } from '@hookdesk/wire';
+import { EVENT_TYPES, HEADER_ATTEMPT, isEventType } from '@hookdesk/wire';
 import { isJsonContentType } from './content-type.js';
 import type { ClaimResult, DedupStore } from './dedup-store.js';
 import { WebhookVerificationError } from './errors.js';
@@ -133,6 +133,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   }
   if (handler !== undefined && typeof handler !== 'function')
     throw new TypeError('`handler` must be a function.');
+  if (on !== undefined) checkHandlers(on);
   const maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
   const leaseMs = positive(options.leaseMs, DEFAULT_LEASE_MS, 'leaseMs');
   const doneTtlMs = positive(options.doneTtlMs, DEFAULT_DONE_TTL_MS, 'doneTtlMs');
@@ -159,10 +160,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   async function process(event: HookdeskEvent): Promise<ProcessOutcome> {
     const run = handlerFor(event);
     if (run === undefined) return 'ignored';
-    const dedup = store;
     let claim: ClaimResult;
     try {
-      claim = await dedup.claim(event.uuid, leaseMs);
+      claim = await store.claim(event.uuid, leaseMs);
     } catch (error) {
       throw new DedupUnavailableError(`The dedup store failed to claim ${event.uuid}.`, { cause: error });
     }
@@ -172,7 +172,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       await run(event);
     } catch (error) {
       try {
-        await dedup.release(event.uuid, claim.token);
+        await store.release(event.uuid, claim.token);
       } catch (releaseError) {
         // The lease still expires by itself; a retry after it is processed.
         onError(releaseError, event);
@@ -182,7 +182,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       });
     }
     try {
-      await dedup.complete(event.uuid, claim.token, doneTtlMs);
+      await store.complete(event.uuid, claim.token, doneTtlMs);
     } catch (error) {
       // The handler did its work: answering an error would make the sender deliver it again.
       onError(error, event);
@@ -247,6 +247,19 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
 function answer(status: number, body: object): ReceiverResponse {
   return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+}
+
+function checkHandlers(on: EventHandlers): void {
+  if (typeof on !== 'object' || on === null) throw new TypeError('`on` must map event types to handlers.');
+  for (const [type, handler] of Object.entries(on)) {
+    if (!isEventType(type)) {
+      throw new TypeError(
+        `\`on[${JSON.stringify(type)}]\` is not a Hookdesk event type; use one of ${EVENT_TYPES.join(', ')}.`,
+      );
+    }
+    if (typeof handler !== 'function')
+      throw new TypeError(`\`on[${JSON.stringify(type)}]\` must be a function.`);
+  }
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -127,6 +127,12 @@ describe('createReceiver', () => {
     expect(() => createReceiver({ keys: [], handler: () => {} })).toThrow(
       /`keys` must hold at least one key/,
     );
+    expect(() => createReceiver({ keys: WIRE_KEY, on: { 'ticket.create': () => {} } as never })).toThrow(
+      '`on["ticket.create"]` is not a Hookdesk event type; use one of ticket.created, ticket.updated, smart_rule.triggered, webhook.test.',
+    );
+    expect(() => createReceiver({ keys: WIRE_KEY, on: { 'ticket.created': 'log' } as never })).toThrow(
+      '`on["ticket.created"]` must be a function.',
+    );
     expect(() => createReceiver({ keys: WIRE_KEY, handler: () => {}, leaseMs: 0 })).toThrow(
       '`leaseMs` must be a positive number; leave it out for 60000.',
     );
