@@ -94,15 +94,36 @@ function isChange(node: FieldCondition | ChangeCondition): node is ChangeConditi
   return node.op === 'changed' || node.op === 'changed_from' || node.op === 'changed_to';
 }
 
+// Keys a plain JSON object or array inherits: only these need an own-property check, which is
+// otherwise the slowest part of a field lookup on a sweep over 100,000 tickets.
+function inherited(key: string): boolean {
+  return key in Object.prototype || key in Array.prototype;
+}
+
 function getter(field: string): (ticket: unknown) => unknown {
   const segments = field.split('.');
-  if (segments.length > 1) return (ticket) => valueAt(ticket, segments);
-  const key = segments[0] as string;
-  // One-segment paths (status, priority, category) are the common case: skip the loop.
-  return (ticket) =>
-    typeof ticket === 'object' && ticket !== null && Object.hasOwn(ticket, key)
-      ? (ticket as Record<string, unknown>)[key]
-      : undefined;
+  if (segments.some(inherited)) return (ticket) => valueAt(ticket, segments);
+  if (segments.length === 1) {
+    const key = segments[0] as string;
+    return (ticket) =>
+      typeof ticket === 'object' && ticket !== null ? (ticket as Record<string, unknown>)[key] : undefined;
+  }
+  if (segments.length === 2) {
+    const [a, b] = segments as [string, string];
+    return (ticket) => {
+      if (typeof ticket !== 'object' || ticket === null) return undefined;
+      const inner = (ticket as Record<string, unknown>)[a];
+      return typeof inner === 'object' && inner !== null ? (inner as Record<string, unknown>)[b] : undefined;
+    };
+  }
+  return (ticket) => {
+    let value = ticket;
+    for (let i = 0; i < segments.length; i++) {
+      if (typeof value !== 'object' || value === null) return undefined;
+      value = (value as Record<string, unknown>)[segments[i] as string];
+    }
+    return value;
+  };
 }
 
 function isSet(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import { compileRule, type RuleDefinition, type TicketChanges } from './conditions.js';
+import { compileRule, type RuleDefinition, type RuleMatcher, type TicketChanges } from './conditions.js';
 import { decideFiring, type FiringState, matchKind } from './rule-firing.js';
 import type { TicketState } from './ticket-index.js';
 
@@ -8,12 +8,6 @@ export interface SweepRule extends RuleDefinition {
   active: boolean;
 }
 
-/**
- * The tickets a rule has fired for and not re-armed since (the `fired` pairs); `undefined` or an empty
- * set when there are none. The engine backs it with its durable fire-once records.
- */
-export type FiredLookup = (ruleId: string) => ReadonlySet<string> | undefined;
-
 /** One (rule, ticket) pair. */
 export interface RuleTicket {
   ruleId: string;
@@ -22,17 +16,19 @@ export interface RuleTicket {
 
 /** What a sweep or an event decided. */
 export interface RuleOutcome {
-  /** Pairs to fire now: send a `smart_rule.triggered` and record the pair as fired (if `hold`). */
+  /**
+   * Pairs to fire now: send a `smart_rule.triggered`; when `hold`, record the pair as fired (the
+   * ticket keeps matching); a momentary match (change conditions) fires with `hold: false`.
+   */
   fire: (RuleTicket & { hold: boolean })[];
   /** Fired pairs whose ticket stopped matching: delete their fired record. */
   rearm: RuleTicket[];
 }
 
-const EMPTY: ReadonlySet<string> = new Set();
-
 /**
  * One sweep: which (rule, ticket) pairs fire or re-arm at `now` because time passed. Pure: it reads
- * `fired` and returns decisions; the engine records them (durably, once across processes) and sends.
+ * each ticket's `firedRules` and returns decisions; the engine records them (`withFired`, and durably,
+ * once across processes) and sends. `tickets` may be one page of the index: nothing spans pages.
  *
  * Only active rules with time conditions are looked at: without an event, a rule of field and change
  * conditions cannot change its answer (and a change condition never holds on a sweep). Each rule's
@@ -42,28 +38,37 @@ const EMPTY: ReadonlySet<string> = new Set();
  * Keep rule objects stable between sweeps: compiled forms are cached per object.
  *
  * @example
- * const { fire, rearm } = sweepRules(rules, tickets, clock.now(), (id) => firedByRule.get(id));
+ * const { fire, rearm } = sweepRules(rules, page, clock.now());
  */
 export function sweepRules(
   rules: readonly SweepRule[],
   tickets: readonly TicketState[],
   now: number,
-  fired: FiredLookup,
 ): RuleOutcome {
   const out: RuleOutcome = { fire: [], rearm: [] };
+  const ids: string[] = [];
+  const matchers: RuleMatcher[] = [];
   for (const rule of rules) {
     if (!rule.active) continue;
     const c = compileRule(rule);
     if (!c.hasTimeConditions) continue;
-    const matches = c.at(now);
-    const done = fired(rule.id) ?? EMPTY;
-    const anyFired = done.size > 0;
-    const ruleId = rule.id;
-    for (let i = 0; i < tickets.length; i++) {
-      const t = tickets[i] as TicketState;
-      if (matches(t.ticket, t, undefined)) {
-        if (!anyFired || !done.has(t.id)) out.fire.push({ ruleId, ticketId: t.id, hold: true });
-      } else if (anyFired && done.has(t.id)) {
+    ids.push(rule.id);
+    matchers.push(c.at(now));
+  }
+  const r = matchers.length;
+  // Ticket-major: a ticket (its state, JSON and fired list) is read from memory once and stays in
+  // cache for every rule. Rule-major order walked 100,000 tickets once per rule and ran 3-4x slower.
+  for (let i = 0; i < tickets.length; i++) {
+    const t = tickets[i] as TicketState;
+    const ticket = t.ticket;
+    const firedRules = t.firedRules;
+    const anyFired = firedRules.length > 0;
+    for (let k = 0; k < r; k++) {
+      const ruleId = ids[k] as string;
+      const wasFired = anyFired && firedRules.includes(ruleId);
+      if ((matchers[k] as RuleMatcher)(ticket, t, undefined)) {
+        if (!wasFired) out.fire.push({ ruleId, ticketId: t.id, hold: true });
+      } else if (wasFired) {
         out.rearm.push({ ruleId, ticketId: t.id });
       }
     }
@@ -82,14 +87,13 @@ export function evaluateTicketEvent(
   state: TicketState,
   changes: TicketChanges | undefined,
   now: number,
-  fired: FiredLookup,
 ): RuleOutcome {
   const out: RuleOutcome = { fire: [], rearm: [] };
   for (const rule of rules) {
     if (!rule.active) continue;
     const c = compileRule(rule);
     const kind = matchKind(c, c.at(now), state.ticket, state, changes);
-    const previous: FiringState = fired(rule.id)?.has(state.id) ? 'fired' : 'armed';
+    const previous: FiringState = state.firedRules.includes(rule.id) ? 'fired' : 'armed';
     const decision = decideFiring(previous, kind);
     if (decision.fire)
       out.fire.push({ ruleId: rule.id, ticketId: state.id, hold: decision.next === 'fired' });

