@@ -42,6 +42,8 @@ export class Dispatcher {
   readonly #p: DispatcherParts;
   readonly #limiter: KeyedLimiter;
   readonly #fresh = new Map<string, DeliveryRecord>();
+  /** Log writes still under way, by uuid: the queue entry may be readable before the log entry. */
+  readonly #writing = new Map<string, Promise<void>>();
   /** Resends waiting in the queue: one attempt each, no retries (lost on a crash; see README). */
   readonly #once = new Set<string>();
 
@@ -50,10 +52,19 @@ export class Dispatcher {
     this.#limiter = new KeyedLimiter(parts.options.concurrencyPerWebhook);
   }
 
-  remember(records: readonly DeliveryRecord[]): void {
+  /**
+   * Deliveries being recorded now: `written` settles when the log holds them. The log and the
+   * queue are written at once (one commit's latency instead of two), so an attempt waits for it.
+   */
+  remember(records: readonly DeliveryRecord[], written: Promise<void>): void {
+    const settled = written.then(
+      () => {},
+      () => {},
+    );
     for (const record of records) {
-      if (this.#fresh.size >= FRESH_LIMIT) break;
-      this.#fresh.set(record.uuid, record);
+      this.#writing.set(record.uuid, written);
+      settled.then(() => this.#writing.delete(record.uuid));
+      if (this.#fresh.size < FRESH_LIMIT) this.#fresh.set(record.uuid, record);
     }
   }
 
@@ -64,6 +75,17 @@ export class Dispatcher {
   /** The queue's handler. */
   handle = async (uuid: string): Promise<void> => {
     const { queue, storage } = this.#p;
+    const writing = this.#writing.get(uuid);
+    if (writing) {
+      try {
+        await writing;
+      } catch {
+        // The log write failed and the host was told so: this entry has nothing behind it.
+        this.#fresh.delete(uuid);
+        await queue.remove(uuid);
+        return;
+      }
+    }
     const cached = this.#fresh.get(uuid);
     this.#fresh.delete(uuid);
     const record = cached ?? (await storage.log.get(uuid));

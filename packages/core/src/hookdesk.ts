@@ -272,11 +272,12 @@ export class Hookdesk {
         attempts: [],
       };
     });
-    // Log first: a pending log entry without a queue entry is re-queued at start-up (#recover).
-    await this.#storage.log.create(records);
-    this.#dispatcher.remember(records);
+    // Log and queue are written at once; an attempt waits for the log write (Dispatcher.remember),
+    // and a pending log entry whose queue write was lost is re-queued at start-up (#recover).
+    const written = this.#storage.log.create(records);
+    this.#dispatcher.remember(records, written);
     const dueAt = this.#o.clock.now();
-    await this.#queue.enqueue(records.map((r) => ({ uuid: r.uuid, dueAt })));
+    await Promise.all([written, this.#queue.enqueue(records.map((r) => ({ uuid: r.uuid, dueAt })))]);
     this.#metrics.deliveries.add(records.length, { event: template.event });
     return records;
   }

@@ -37,6 +37,14 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   readonly #logger: Logger;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #cooldown = new Map<string, number>();
+  /**
+   * Entries this process enqueued as due now, handed straight to handlers: reading them back from
+   * the repository would cost a locked range read per delivery. The repository stays the record;
+   * this is only a shortcut, and a scan may still return an entry (then skipped or found done).
+   */
+  readonly #ready = new Set<string>();
+  /** The repository may hold due entries this process has not seen (start, timers, other writers). */
+  #scan = true;
   // The repository's readers drop an index member whose pointer record is not written yet, so a
   // read racing a `schedule` can lose that entry: reads run alone, writes together.
   readonly #lock = new SharedExclusiveLock();
@@ -61,10 +69,14 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     if (entries.length === 0) return;
     await this.#lock.shared(() => this.#repo.schedule(entries));
     if (!this.#handler) return;
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const entry of entries) earliest = Math.min(earliest, entry.dueAt);
-    if (earliest <= this.#clock.now()) this.#poll();
-    else this.#wakeAt(earliest);
+    const now = this.#clock.now();
+    let later = Number.POSITIVE_INFINITY;
+    for (const entry of entries) {
+      if (entry.dueAt <= now) this.#ready.add(entry.uuid);
+      else later = Math.min(later, entry.dueAt);
+    }
+    if (this.#ready.size > 0) this.#poll();
+    if (later !== Number.POSITIVE_INFINITY) this.#wakeAt(later);
   }
 
   remove(uuid: string): Promise<void> {
@@ -84,6 +96,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
+    this.#scan = true;
     this.#poll();
   }
 
@@ -109,6 +122,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
       () => {
         this.#timer = null;
         this.#timerAt = Number.POSITIVE_INFINITY;
+        this.#scan = true;
         this.#poll();
       },
       Math.max(0, at - this.#clock.now()),
@@ -138,13 +152,16 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   }
 
   async #pollOnce(): Promise<void> {
+    this.#drainReady();
     // Bounded: each round either starts a handler or ends the loop.
-    for (let round = 0; round < 1000 && !this.#closed && !this.#paused; round++) {
+    for (let round = 0; round < 1000 && this.#scan && !this.#closed && !this.#paused; round++) {
       const room = this.#concurrency - this.#inFlight.size;
       if (room <= 0) return; // a finishing handler polls again
       const now = this.#clock.now();
       const skip = this.#inFlight.size + this.#cooldown.size;
-      const due = await this.#lock.exclusive(() => this.#repo.due(now, room + skip));
+      const want = room + skip;
+      const due = await this.#lock.exclusive(() => this.#repo.due(now, want));
+      if (due.length < want) this.#scan = false;
       let started = 0;
       for (const entry of due) {
         if (this.#inFlight.has(entry.uuid)) continue;
@@ -154,18 +171,32 @@ export class StorageDeliveryQueue implements DeliveryQueue {
           this.#cooldown.delete(entry.uuid);
         }
         if (this.#inFlight.size >= this.#concurrency || this.#paused || this.#closed) break;
+        this.#ready.delete(entry.uuid);
         this.#run(entry.uuid);
         started++;
       }
       if (started === 0) break;
+      this.#drainReady();
     }
     if (this.#closed || this.#paused) return;
+    if (this.#ready.size > 0) return; // the handlers that finish drain the rest
+    // A wake-up is already set: entries enqueued here set their own, so the repository is read only
+    // about once per poll interval for work other writers added.
+    if (this.#timerAt !== Number.POSITIVE_INFINITY) return;
     const next = await this.#lock.exclusive(() => this.#repo.nextDueAt());
     const now = this.#clock.now();
     // Due entries that are all in flight or cooling down: look again on the poll interval.
     const wake =
       next === null || next <= now ? now + this.#pollIntervalMs : Math.min(next, now + this.#pollIntervalMs);
     this.#wakeAt(wake);
+  }
+
+  #drainReady(): void {
+    for (const uuid of this.#ready) {
+      if (this.#inFlight.size >= this.#concurrency || this.#paused || this.#closed) return;
+      this.#ready.delete(uuid);
+      if (!this.#inFlight.has(uuid)) this.#run(uuid);
+    }
   }
 
   #run(uuid: string): void {
@@ -177,6 +208,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
         this.#logger.error({ err: error, uuid }, 'Hookdesk could not attempt a delivery; it stays queued');
         this.#cooldown.set(uuid, this.#clock.now() + this.#errorBackoffMs);
         this.#wakeAt(this.#clock.now() + this.#errorBackoffMs);
+        this.#scan = true;
       } finally {
         this.#inFlight.delete(uuid);
         this.#poll();

@@ -1,0 +1,268 @@
+// Dispatch benchmark (issue 3), one run against one local receiver:
+//   1. baseline: raw undici Pool POSTs of a 2 KB body, 50 in flight;
+//   2. Hookdesk: ticketCreated → delivered, signed and logged on the embedded store, 50 in flight;
+//   3. event-to-receipt latency at 1,000 events/s;
+//   4. one event fanned out to 1,000 webhooks: time until recorded.
+// `pnpm --filter @hookdesk/bench bench:dispatch`; BENCH_STRICT=1 exits 1 when a target is missed.
+// Loopback only; the embedded database lives under bench/results/ and is removed after.
+import { once } from 'node:events';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createHookdesk, type Hookdesk } from '@hookdesk/core';
+import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
+import { Pool } from 'undici';
+
+const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
+const IN_FLIGHT = 50;
+// Events recorded but not yet delivered, at most: the engine overlaps their store writes.
+const BACKLOG = Number(process.env.BACKLOG ?? 200);
+const BASELINE_REQUESTS = 20_000;
+const HOOKDESK_EVENTS = 10_000;
+const RATE_PER_SECOND = 1_000;
+const RATE_SECONDS = 3;
+const FAN_OUT = 1_000;
+const TARGETS = { throughputRatio: 0.5, p99Ms: 25, fanOutMs: 200 };
+
+// A ticket whose ticket.created body is about 2 KB, like the baseline's body.
+const TICKET = {
+  id: 0,
+  subject: 'Printer on fire ☃',
+  status: 'open',
+  priority: 'urgent',
+  text: 'x'.repeat(1_800),
+};
+const BASELINE_BODY = Buffer.from(
+  JSON.stringify({ uuid: crypto.randomUUID(), event: 'ticket.created', ticket: TICKET }),
+);
+
+/** The receiver: answers 200 at once; notes when each delivery uuid arrived. */
+async function startReceiver() {
+  const arrivals = new Map<string, number>();
+  let count = 0;
+  const server = createServer((req, res) => {
+    req.on('data', () => {});
+    req.on('end', () => {
+      count++;
+      const uuid = req.headers['x-hookdesk-uuid'];
+      if (typeof uuid === 'string') arrivals.set(uuid, performance.now());
+      res.writeHead(200, { 'content-length': '0' });
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    origin: `http://127.0.0.1:${port}`,
+    arrivals,
+    count: () => count,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+async function baseline(receiver: Receiver): Promise<number> {
+  const pool = new Pool(receiver.origin);
+  const headers = { 'content-type': 'application/json', 'content-length': String(BASELINE_BODY.length) };
+  let next = 0;
+  const worker = async () => {
+    while (next < BASELINE_REQUESTS) {
+      next++;
+      const { body } = await pool.request({ method: 'POST', path: '/hook', headers, body: BASELINE_BODY });
+      await body.dump();
+    }
+  };
+  // Warm-up, then the measured run.
+  next = BASELINE_REQUESTS - 500;
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return BASELINE_REQUESTS / seconds;
+}
+
+async function openHookdesk(
+  dir: string,
+  extra: Parameters<typeof createHookdesk>[0] extends infer O ? Partial<O> : never,
+) {
+  // One-letter namespace: the embedded store's ordered index loses keys over 64 bytes (reported to
+  // @hookdesk/storage); `hookdesk:queue` + time + uuid is 65.
+  const storage = await createStorage({ path: dir, namespace: 'h' });
+  const hookdesk = createHookdesk({
+    storage,
+    allowPrivateNetworks: true,
+    concurrencyPerWebhook: IN_FLIGHT,
+    concurrency: Number(process.env.CONCURRENCY ?? 200),
+    ...extra,
+  });
+  await hookdesk.ready();
+  return { storage, hookdesk };
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Events/s from ticketCreated to "succeeded" in the log, with at most IN_FLIGHT events unrecorded at once. */
+async function throughput(hookdesk: Hookdesk): Promise<number> {
+  let succeeded = 0;
+  const onSucceeded = () => {
+    succeeded++;
+  };
+  hookdesk.on('delivery.succeeded', onSucceeded);
+  const run = async (events: number) => {
+    const target = succeeded + events;
+    let sent = 0;
+    const producer = async () => {
+      while (sent < events) {
+        sent++;
+        // Back-pressure: the producer stays at most IN_FLIGHT deliveries ahead of the receiver.
+        while (sent - (succeeded - (target - events)) > BACKLOG) await new Promise((r) => setImmediate(r));
+        await hookdesk.ticketCreated({ ...TICKET, id: sent });
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, producer));
+    await waitFor(() => succeeded >= target, 60_000, 'deliveries');
+  };
+  await run(500); // warm-up
+  const started = performance.now();
+  await run(HOOKDESK_EVENTS);
+  const seconds = (performance.now() - started) / 1000;
+  hookdesk.off('delivery.succeeded', onSucceeded);
+  return HOOKDESK_EVENTS / seconds;
+}
+
+/** Event-to-receipt latency percentiles at a steady RATE_PER_SECOND. */
+async function latency(hookdesk: Hookdesk, receiver: Receiver) {
+  const total = RATE_PER_SECOND * RATE_SECONDS;
+  const emittedAt = new Map<string, number>();
+  const started = performance.now();
+  let emitted = 0;
+  const pending: Promise<void>[] = [];
+  while (emitted < total) {
+    // Emit every event whose time has come, then sleep until the next one's.
+    const due = Math.min(total, Math.floor(((performance.now() - started) * RATE_PER_SECOND) / 1000) + 1);
+    for (; emitted < due; emitted++) {
+      const at = performance.now();
+      pending.push(
+        hookdesk.ticketCreated({ ...TICKET, id: emitted }).then(([uuid]) => {
+          emittedAt.set(uuid as string, at);
+        }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(pending);
+  await waitFor(() => [...emittedAt.keys()].every((uuid) => receiver.arrivals.has(uuid)), 30_000, 'receipts');
+  const latencies = [...emittedAt]
+    .map(([uuid, at]) => (receiver.arrivals.get(uuid) as number) - at)
+    .sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] as number;
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    p50: pct(50),
+    p99: pct(99),
+    max: latencies[latencies.length - 1] as number,
+    rate: total / seconds,
+  };
+}
+
+/** Milliseconds until one event fanned out to FAN_OUT webhooks is recorded (log + queue). */
+async function fanOut(dir: string, receiver: Receiver) {
+  const { storage, hookdesk } = await openHookdesk(dir, {});
+  try {
+    for (let i = 0; i < FAN_OUT; i++) {
+      await hookdesk.createWebhook({ url: `${receiver.url}?w=${i}`, events: ['ticket.created'] });
+    }
+    const timings: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const started = performance.now();
+      const uuids = await hookdesk.ticketCreated({ ...TICKET, id: round });
+      timings.push(performance.now() - started);
+      if (uuids.length !== FAN_OUT) throw new Error(`expected ${FAN_OUT} deliveries, got ${uuids.length}`);
+      await waitFor(() => uuids.every((uuid) => receiver.arrivals.has(uuid)), 60_000, 'fan-out deliveries');
+    }
+    return { first: timings[0] as number, best: Math.min(...timings) };
+  } finally {
+    await hookdesk.close();
+    await storage.close();
+  }
+}
+
+async function main() {
+  mkdirSync(RESULTS, { recursive: true });
+  const dirs = [join(RESULTS, `dispatch-${process.pid}-a`), join(RESULTS, `dispatch-${process.pid}-b`)];
+  const receiver = await startReceiver();
+  try {
+    const baselineRps = await baseline(receiver);
+
+    const { storage, hookdesk } = await openHookdesk(dirs[0] as string, {});
+    await hookdesk.createWebhook({ url: receiver.url, events: ['ticket.created'] });
+    const hookdeskRps = await throughput(hookdesk);
+    const lat = await latency(hookdesk, receiver);
+    await hookdesk.close();
+    await storage.close();
+
+    const fan = await fanOut(dirs[1] as string, receiver);
+
+    const ratio = hookdeskRps / baselineRps;
+    const rows = [
+      ['raw undici Pool, 2 KB, 50 in flight', `${baselineRps.toFixed(0)} req/s`, 'baseline', ''],
+      ['Hookdesk ticketCreated → delivered + logged (lmdb)', `${hookdeskRps.toFixed(0)} events/s`, '', ''],
+      [
+        '  ratio to baseline',
+        `${ratio.toFixed(2)}×`,
+        `≥ ${TARGETS.throughputRatio}×`,
+        ratio >= TARGETS.throughputRatio ? 'ok' : 'MISSED',
+      ],
+      [`event-to-receipt p50 at ${lat.rate.toFixed(0)} events/s`, `${lat.p50.toFixed(1)} ms`, '', ''],
+      [
+        `event-to-receipt p99 at ${lat.rate.toFixed(0)} events/s`,
+        `${lat.p99.toFixed(1)} ms`,
+        `< ${TARGETS.p99Ms} ms`,
+        lat.p99 < TARGETS.p99Ms ? 'ok' : 'MISSED',
+      ],
+      ['  max', `${lat.max.toFixed(1)} ms`, '', ''],
+      [
+        `1 event → ${FAN_OUT} webhooks recorded (first)`,
+        `${fan.first.toFixed(1)} ms`,
+        `< ${TARGETS.fanOutMs} ms`,
+        fan.first < TARGETS.fanOutMs ? 'ok' : 'MISSED',
+      ],
+      [
+        `1 event → ${FAN_OUT} webhooks recorded (best of 3)`,
+        `${fan.best.toFixed(1)} ms`,
+        `< ${TARGETS.fanOutMs} ms`,
+        fan.best < TARGETS.fanOutMs ? 'ok' : 'MISSED',
+      ],
+    ];
+    const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => (r[c] as string).length)));
+    console.log(`\nDispatch benchmark (Node ${process.version}, one loopback receiver)\n`);
+    for (const row of rows)
+      console.log(row.map((cell, c) => (cell as string).padEnd(widths[c] as number)).join('  '));
+    const missed = rows.some((r) => r[3] === 'MISSED');
+    if (missed && process.env.BENCH_STRICT === '1') process.exitCode = 1;
+  } finally {
+    receiver.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
