@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createHookdesk, type Hookdesk } from '@hookdesk/core';
-import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
+import { createStorage } from '@hookdesk/storage';
 import { Pool } from 'undici';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
