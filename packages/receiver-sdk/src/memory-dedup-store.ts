@@ -59,9 +59,14 @@ export class MemoryDedupStore implements DedupStore {
     return { status: 'claimed', token };
   }
 
-  complete(uuid: string, _token: string, ttlMs: number): Promise<void> {
-    this.#put(uuid, { token: null, expiresAt: this.#now() + ttlMs });
+  complete(uuid: string, token: string, ttlMs: number): Promise<void> {
+    this.completeSync(uuid, token, ttlMs);
     return Promise.resolve();
+  }
+
+  /** `complete` without the promise. */
+  completeSync(uuid: string, _token: string, ttlMs: number): void {
+    this.#put(uuid, { token: null, expiresAt: this.#now() + ttlMs });
   }
 
   release(uuid: string, token: string): Promise<void> {

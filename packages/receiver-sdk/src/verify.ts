@@ -5,7 +5,7 @@ import {
   HEADER_WEBHOOK_ID,
   HEADER_WEBHOOK_SIGNATURE,
   HEADER_WEBHOOK_TIMESTAMP,
-  signSha1,
+  sha1SignatureMatches,
   signStandard,
 } from '@hookdesk/wire';
 import { WebhookVerificationError } from './errors.js';
@@ -38,7 +38,6 @@ export interface VerifyOptions {
   maxBodyBytes?: number;
 }
 
-const SHA1_HEADER_LENGTH = 'sha1='.length + 40;
 const TIMESTAMP = /^\d{1,15}$/;
 
 /**
@@ -77,10 +76,9 @@ export function verifySignature(
       'The request has no X-Hookdesk-Signature or webhook-signature header: it does not come from a Hookdesk sender, or a proxy removed the headers.',
     );
   }
-  if (sha1 !== undefined && sha1.length === SHA1_HEADER_LENGTH) {
-    const given = sha1.toLowerCase();
+  if (sha1 !== undefined) {
     for (const key of ring.keys) {
-      if (constantTimeEqual(signSha1(key, rawBody), given)) return;
+      if (sha1SignatureMatches(key, rawBody, sha1)) return;
     }
   }
   if (standard !== undefined) {

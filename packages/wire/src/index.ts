@@ -39,4 +39,4 @@ export {
   MIN_KEY_BYTES,
   standardSecret,
 } from './key.js';
-export { signSha1, signStandard, signStandardAll } from './signature.js';
+export { sha1SignatureMatches, signSha1, signStandard, signStandardAll } from './signature.js';

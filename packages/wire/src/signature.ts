@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { standardSecret } from './key.js';
 
 /**
@@ -7,6 +7,18 @@ import { standardSecret } from './key.js';
  */
 export function signSha1(key: string, body: Uint8Array): string {
   return `sha1=${createHmac('sha1', key).update(body).digest('hex')}`;
+}
+
+const SHA1_SIGNATURE = /^sha1=[0-9a-fA-F]{40}$/;
+
+/**
+ * Whether an `X-Hookdesk-Signature` value is the body's signature under `key`, compared in constant
+ * time on the digest bytes. Never throws: any other string (odd length, not hex, junk) is `false`.
+ */
+export function sha1SignatureMatches(key: string, body: Uint8Array, signature: string): boolean {
+  if (!SHA1_SIGNATURE.test(signature)) return false;
+  const expected = createHmac('sha1', key).update(body).digest();
+  return timingSafeEqual(expected, Buffer.from(signature.slice('sha1='.length), 'hex'));
 }
 
 /**
