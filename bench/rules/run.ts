@@ -3,6 +3,7 @@
 // ticket event. `pnpm --filter @hookdesk/bench bench:rules`; BENCH_STRICT=1 exits 1 when a target is missed.
 import { performance } from 'node:perf_hooks';
 import type { Condition, ConditionGroup } from '../../packages/core/src/rules/condition-schema.js';
+import { previewRule } from '../../packages/core/src/rules/rule-preview.js';
 import {
   evaluateTicketEvent,
   type SweepRule,
@@ -205,6 +206,13 @@ const steady = eventTimes.slice(1000).sort((a, b) => a - b);
 const p50 = quantile(steady, 0.5);
 const p99 = quantile(steady, 0.99);
 
+// The preview route: one working-hours rule over every ticket, predictions included (no target).
+const previewed = rules[80] as SweepRule;
+previewRule(previewed, tenth, NOW);
+const p0 = cpuMs();
+const preview = previewRule(previewed, tickets, NOW);
+const previewMs = cpuMs() - p0;
+
 const timeRules = rules.filter((r) => JSON.stringify(r.conditions).includes('"time"')).length;
 const ratio = small.ms / big.ms;
 const rows: [string, string, string, string][] = [
@@ -224,6 +232,12 @@ const rows: [string, string, string, string][] = [
   ['ratio 10k / 100k', ratio.toFixed(3), '≈ 0.10', ratio > 0.05 && ratio < 0.2 ? 'yes' : 'NO'],
   [`one event, ${RULES} rules: p50`, `${(p50 * 1000).toFixed(1)} µs`, '', ''],
   [`one event, ${RULES} rules: p99`, `${(p99 * 1000).toFixed(1)} µs`, '≤ 1000 µs', p99 <= 1 ? 'yes' : 'NO'],
+  [
+    `preview 1 rule × ${TICKETS.toLocaleString('en')} tickets (${preview.length} listed)`,
+    `${previewMs.toFixed(1)} ms CPU`,
+    '',
+    '',
+  ],
 ];
 const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => r[c]?.length ?? 0))) ?? [];
 console.log(

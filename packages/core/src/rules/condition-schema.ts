@@ -262,17 +262,25 @@ function walk(
  * `conditions` of a smart rule: a group `{ all: […] }` or `{ any: […] }` of conditions and groups
  * (ADMIN-API.md). Limits: `MAX_CONDITION_DEPTH` levels, `MAX_CONDITION_NODES` nodes, 50 items a group.
  */
-export const conditionsSchema = z.unknown().transform((input, ctx): ConditionGroup => {
-  const issues: Issue[] = [];
-  if (input === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'Add conditions, e.g. { "all": [ … ] }.' });
-    return z.NEVER;
-  }
-  const tree = walk(input, [], 1, { nodes: 0 }, issues);
-  for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  if (issues.length > 0 || !tree) return z.NEVER;
-  return tree as ConditionGroup;
-});
+export const conditionsSchema = z
+  .unknown()
+  .meta({
+    description:
+      'A group { "all": [...] } or { "any": [...] } of groups and conditions: field { field, op, value }, ' +
+      'change { field, op: changed | changed_from | changed_to, value }, time { time, op: gt | lt, hours, clock }. ' +
+      `At most ${MAX_CONDITION_DEPTH} levels and ${MAX_CONDITION_NODES} nodes.`,
+  })
+  .transform((input, ctx): ConditionGroup => {
+    const issues: Issue[] = [];
+    if (input === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'Add conditions, e.g. { "all": [ … ] }.' });
+      return z.NEVER;
+    }
+    const tree = walk(input, [], 1, { nodes: 0 }, issues);
+    for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    if (issues.length > 0 || !tree) return z.NEVER;
+    return tree as ConditionGroup;
+  });
 
 /** True for a group node (`all` / `any`). */
 export function isGroup(node: ConditionNode): node is ConditionGroup {

@@ -6,6 +6,7 @@ import {
   smartRulePatchSchema,
   smartRuleUrlsToCheck,
 } from '../../src/rules/smart-rule-schema.js';
+import { createAddressGuard, type Resolver, urlProblem } from '../../src/ssrf-guard.js';
 import { parseInput } from '../../src/webhook-schema.js';
 
 const create = (input: unknown) => parseInput(smartRuleCreateSchema, input, 'smart rule');
@@ -279,5 +280,27 @@ describe('smartRuleUrlsToCheck', () => {
   it('returns the action URL when there is one', () => {
     expect(smartRuleUrlsToCheck(create(base))).toEqual(['https://example.com/hook']);
     expect(smartRuleUrlsToCheck(patch({ active: true }))).toEqual([]);
+  });
+});
+
+describe('smartRuleUrlsToCheck with the webhook SSRF guard', () => {
+  const guard = createAddressGuard();
+  const resolve: Resolver = async (host) => [
+    { address: host === 'intranet.example' ? '10.0.0.7' : '93.184.215.14', family: 4 },
+  ];
+  const refused = async (url: string) => {
+    const input = create({ ...base, action: { type: 'trigger_webhook', url } });
+    const problems = await Promise.all(
+      smartRuleUrlsToCheck(input).map((u) => urlProblem(new URL(u), guard, resolve)),
+    );
+    return problems.filter((p) => p !== null);
+  };
+
+  it.each<[string, string[]]>([
+    ['https://example.com/hook', []],
+    ['http://127.1/hook', ['127.0.0.1: 127.0.0.1 is a loopback address']],
+    ['https://intranet.example/hook', ['intranet.example resolves to 10.0.0.7 is a private address']],
+  ])('%s → %j', async (url, expected) => {
+    expect(await refused(url)).toEqual(expected);
   });
 });
