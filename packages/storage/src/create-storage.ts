@@ -53,9 +53,10 @@ export interface StorageOptions {
  */
 export async function createStorage(options: StorageOptions = {}): Promise<HookdeskStorage> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
-  if (typeof namespace !== 'string' || namespace.length === 0 || namespace.includes('\u0001')) {
+  // No spaces or control characters: the embedded store's index separates set and member with a space.
+  if (typeof namespace !== 'string' || namespace.length === 0 || /[\u0000-\u0020]/.test(namespace)) {
     throw new TypeError(
-      `\`namespace\` must be a non-empty string, got ${JSON.stringify(options.namespace)}.`,
+      `\`namespace\` must be a non-empty string without spaces or control characters, got ${JSON.stringify(options.namespace)}.`,
     );
   }
   if (options.clock !== undefined && typeof options.clock !== 'function') {

@@ -1,10 +1,12 @@
 import type { Database, RootDatabase } from 'lmdb';
 import { groupBySet, type IndexRange, type IndexUpdate, type OrderedIndex } from './ordered-index.js';
 
-// Keys are `<set>\u0001<member>`: \u0001 sorts below every character of a set name, so one
-// set's keys are the contiguous range [`<set>\u0001`, `<set>\u0002`).
-const SEPARATOR = '\u0001';
-const AFTER_SEPARATOR = '\u0002';
+// Keys are `<set> <member>`: a space sorts below every character a set name may hold (names are
+// built from encodeURIComponent'd parts and a namespace without spaces or control characters), so
+// one set's keys are the contiguous range [`<set> `, `<set>!`). Not a control character: lmdb's
+// ordered-binary key encoding reads a long key holding \u0001 back as an array, not a string.
+const SEPARATOR = ' ';
+const AFTER_SEPARATOR = '!';
 const EMPTY = Buffer.alloc(0);
 
 /** Ordered sets as keys of a database in the embedded store's lmdb environment. */
