@@ -245,11 +245,16 @@ function walk(
   }
   const result = schema.safeParse(node);
   if (!result.success) {
-    for (const issue of result.error.issues)
+    const allowed = 'time' in node ? 'time, op, hours, clock' : 'field, op, value';
+    for (const issue of result.error.issues) {
       issues.push({
         path: [...path, ...issue.path.map((p) => p as string | number)],
-        message: issue.message,
+        message:
+          issue.code === 'unrecognized_keys'
+            ? `${issue.keys.map((k) => `"${k}"`).join(', ')} is not part of a condition; it has ${allowed}.`
+            : issue.message,
       });
+    }
     return undefined;
   }
   const data = result.data as Record<string, unknown>;

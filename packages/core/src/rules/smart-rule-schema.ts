@@ -59,27 +59,41 @@ const categories = z
 
 const active = z.boolean({ error: '`active` is true or false.' });
 
+const FIELDS = ['name', 'description', 'active', 'categories', 'workSchedule', 'conditions', 'action'];
+const unknownFields = {
+  error: (issue: { code?: string; keys?: string[] }) =>
+    issue.code === 'unrecognized_keys' && issue.keys
+      ? `${issue.keys.map((k) => `"${k}"`).join(', ')} is not a smart-rule field; the fields are ${FIELDS.join(', ')}.`
+      : undefined,
+};
+
 /** Body of "create a smart rule" (ADMIN-API.md, "SmartRule"). Unknown fields are refused. */
-export const smartRuleCreateSchema = z.strictObject({
-  name,
-  description: description.default(null),
-  active: active.default(true),
-  categories: categories.default([]),
-  workSchedule: workScheduleSchema.default(null),
-  conditions: conditionsSchema,
-  action,
-});
+export const smartRuleCreateSchema = z.strictObject(
+  {
+    name,
+    description: description.default(null),
+    active: active.default(true),
+    categories: categories.default([]),
+    workSchedule: workScheduleSchema.default(null),
+    conditions: conditionsSchema,
+    action,
+  },
+  unknownFields,
+);
 
 /** Body of a smart-rule PATCH: any field of the create body; absent fields are left as they are. */
-export const smartRulePatchSchema = z.strictObject({
-  name: name.optional(),
-  description: description.optional(),
-  active: active.optional(),
-  categories: categories.optional(),
-  workSchedule: workScheduleSchema.optional(),
-  conditions: conditionsSchema.optional(),
-  action: action.optional(),
-});
+export const smartRulePatchSchema = z.strictObject(
+  {
+    name: name.optional(),
+    description: description.optional(),
+    active: active.optional(),
+    categories: categories.optional(),
+    workSchedule: workScheduleSchema.optional(),
+    conditions: conditionsSchema.optional(),
+    action: action.optional(),
+  },
+  unknownFields,
+);
 
 /** A valid smart rule body, defaults filled: what `parseInput(smartRuleCreateSchema, …)` returns. */
 export type SmartRuleInput = z.output<typeof smartRuleCreateSchema>;

@@ -93,7 +93,11 @@ describe('smartRuleCreateSchema', () => {
 
   it.each<[string, unknown, string]>([
     ['no name', { ...base, name: ' ' }, 'name: Give the rule a name.'],
-    ['unknown field', { ...base, colour: 'red' }, ': Unrecognized key: "colour"'],
+    [
+      'unknown field',
+      { ...base, colour: 'red' },
+      ': "colour" is not a smart-rule field; the fields are name, description, active, categories, workSchedule, conditions, action.',
+    ],
     [
       'ftp URL',
       { ...base, action: { type: 'trigger_webhook', url: 'ftp://x.com' } },
@@ -172,7 +176,12 @@ describe('smartRuleCreateSchema', () => {
     [
       'extra key on a condition',
       { ...base, conditions: { all: [{ field: 'x', op: 'is', value: 1, note: 'n' }] } },
-      'conditions.all.0: Unrecognized key: "note"',
+      'conditions.all.0: "note" is not part of a condition; it has field, op, value.',
+    ],
+    [
+      'extra key on a time condition',
+      { ...base, conditions: { all: [{ time: 'since_created', op: 'gt', hours: 1, unit: 'h' }] } },
+      'conditions.all.0: "unit" is not part of a condition; it has time, op, hours, clock.',
     ],
     [
       'neither field nor time',
@@ -272,7 +281,9 @@ describe('smartRulePatchSchema', () => {
     expect(problems({ conditions: { any: [] } }, patch)).toEqual([
       'conditions.any: A group needs at least one condition.',
     ]);
-    expect(problems({ id: 'r1' }, patch)).toEqual([': Unrecognized key: "id"']);
+    expect(problems({ id: 'r1' }, patch)).toEqual([
+      ': "id" is not a smart-rule field; the fields are name, description, active, categories, workSchedule, conditions, action.',
+    ]);
   });
 });
 
