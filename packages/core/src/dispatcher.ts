@@ -46,6 +46,7 @@ export class Dispatcher {
   readonly #writing = new Map<string, Promise<void>>();
   /** Resends waiting in the queue: one attempt each, no retries (lost on a crash; see README). */
   readonly #once = new Set<string>();
+  #stopping = false;
 
   constructor(parts: DispatcherParts) {
     this.#p = parts;
@@ -66,6 +67,11 @@ export class Dispatcher {
       settled.then(() => this.#writing.delete(record.uuid));
       if (this.#fresh.size < FRESH_LIMIT) this.#fresh.set(record.uuid, record);
     }
+  }
+
+  /** From now on, attempts from the queue that have not started sending stay queued. */
+  stop(): void {
+    this.#stopping = true;
   }
 
   markOnce(uuid: string): void {
@@ -103,12 +109,15 @@ export class Dispatcher {
       return;
     }
     const mode: AttemptMode = this.#once.has(uuid) ? 'once' : 'scheduled';
-    await this.attempt(record, mode);
-    this.#once.delete(uuid);
+    const attempted = await this.attempt(record, mode);
+    if (attempted) this.#once.delete(uuid);
   };
 
-  /** One attempt of `record`, recorded in the log and followed up in the queue. */
-  async attempt(record: DeliveryRecord, mode: AttemptMode): Promise<DeliveryRecord> {
+  /**
+   * One attempt of `record`, recorded in the log and followed up in the queue. `null` when the
+   * engine is closing and the attempt had not started: it stays queued for the next start.
+   */
+  async attempt(record: DeliveryRecord, mode: AttemptMode, fromQueue = true): Promise<DeliveryRecord | null> {
     const { options, storage, queue } = this.#p;
     let webhook: WebhookRecord | undefined;
     if (record.webhookId !== null) {
@@ -142,6 +151,10 @@ export class Dispatcher {
       }),
     };
     const release = await this.#limiter.acquire(record.webhookId ?? record.ruleId ?? record.url);
+    if (this.#stopping && fromQueue) {
+      release();
+      return null;
+    }
     let result: SendResult;
     try {
       result = await this.#p.sender.send({ url: record.url, body, headers });

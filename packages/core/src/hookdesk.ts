@@ -434,7 +434,7 @@ export class Hookdesk {
     };
     await this.#storage.log.create([record]);
     this.#metrics.deliveries.add(1, { event: 'webhook.test' });
-    return this.#track(this.#dispatcher.attempt(record, 'once'));
+    return this.#track(this.#dispatcher.attempt(record, 'once', false)) as Promise<DeliveryRecord>;
   }
 
   async #checkUrl(url: string): Promise<void> {
@@ -528,6 +528,7 @@ export class Hookdesk {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       if (this.#resumeTimer !== null) this.#o.clock.clearTimeout(this.#resumeTimer);
+      this.#dispatcher.stop();
       await this.#ready.catch(() => {});
       await this.#queue.close();
       await Promise.allSettled([...this.#direct]);

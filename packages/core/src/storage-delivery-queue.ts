@@ -45,6 +45,8 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   readonly #ready = new Set<string>();
   /** The repository may hold due entries this process has not seen (start, timers, other writers). */
   #scan = true;
+  /** The earliest entry seen was in flight: the next finishing handler looks for a later one. */
+  #recheck = false;
   // The repository's readers drop an index member whose pointer record is not written yet, so a
   // read racing a `schedule` can lose that entry: reads run alone, writes together.
   readonly #lock = new SharedExclusiveLock();
@@ -180,15 +182,17 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     }
     if (this.#closed || this.#paused) return;
     if (this.#ready.size > 0) return; // the handlers that finish drain the rest
-    // A wake-up is already set: entries enqueued here set their own, so the repository is read only
-    // about once per poll interval for work other writers added.
-    if (this.#timerAt !== Number.POSITIVE_INFINITY) return;
+    // Entries enqueued here set their own wake-up, so once the timer is set the repository is read
+    // again only about once per poll interval, for work other writers added. After a scan, though,
+    // the earliest entry may be one in flight, hiding a later one: look again as handlers finish.
+    if (this.#timerAt !== Number.POSITIVE_INFINITY && !this.#recheck) return;
     const next = await this.#lock.exclusive(() => this.#repo.nextDueAt());
     const now = this.#clock.now();
-    // Due entries that are all in flight or cooling down: look again on the poll interval.
-    const wake =
-      next === null || next <= now ? now + this.#pollIntervalMs : Math.min(next, now + this.#pollIntervalMs);
-    this.#wakeAt(wake);
+    this.#recheck = next !== null && next <= now && this.#inFlight.size > 0;
+    if (this.#recheck) return;
+    this.#wakeAt(
+      next === null || next <= now ? now + this.#pollIntervalMs : Math.min(next, now + this.#pollIntervalMs),
+    );
   }
 
   #drainReady(): void {
