@@ -103,6 +103,26 @@ describe('sweepRules and evaluateTicketEvent', () => {
     expect(h.sent).toEqual([]);
   });
 
+  it('tracks fired state for more than 32 rules (several mask words)', () => {
+    const many: SweepRule[] = Array.from({ length: 40 }, (_, k) => ({
+      ...stale,
+      id: `after-${k}h`,
+      conditions: { all: [{ time: 'since_created', op: 'gt', hours: k, clock: 'calendar' }] },
+    }));
+    const base = nextTicketState(undefined, {
+      type: 'ticket.created',
+      ticket: { id: 9 },
+      at: T0 - 35.5 * H,
+    }) as TicketState;
+    const ticket = {
+      ...base,
+      firedRules: [...many.map((r) => r.id).filter((id) => id !== 'after-33h'), 'gone'],
+    };
+    const out = sweepRules(many, [ticket], T0);
+    expect(out.fire).toEqual([{ ruleId: 'after-33h', ticketId: '9', hold: true }]);
+    expect(out.rearm.map((r) => r.ruleId)).toEqual(['after-36h', 'after-37h', 'after-38h', 'after-39h']);
+  });
+
   it('a sweep decides as evaluateTicketEvent does without changes', () => {
     const soon: SweepRule = {
       ...stale,
