@@ -72,6 +72,8 @@ class ScheduleClock implements WorkingClock {
   }
 
   at(t: number): number {
+    // NaN would poison the table's day range for every later call.
+    if (Number.isNaN(t)) return Number.NaN;
     const c = Math.min(Math.max(t, WORKING_TIME_MIN), WORKING_TIME_MAX);
     this.cover(c, c);
     return this.atCovered(c);

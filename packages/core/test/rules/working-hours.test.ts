@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WorkSchedule } from '../../src/rules/work-schedule-schema.js';
-import { addWorkingMs, workingClock, workingMsBetween } from '../../src/rules/working-hours.js';
+import {
+  addWorkingMs,
+  WORKING_TIME_MAX,
+  WORKING_TIME_MIN,
+  workingClock,
+  workingMsBetween,
+} from '../../src/rules/working-hours.js';
 
 const H = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -302,6 +308,19 @@ describe('addWorkingMs', () => {
     ],
   ])('%s', (_label, schedule, from, ms, expected) => {
     expect(new Date(addWorkingMs(schedule, at(from), ms)).toISOString()).toBe(expected);
+  });
+
+  it('answers NaN for NaN and keeps working afterwards', () => {
+    const s = nineToFive('Asia/Tokyo');
+    expect(workingMsBetween(s, Number.NaN, at('2026-11-30T00:00:00Z'))).toBeNaN();
+    expect(workingMsBetween(s, at('2026-11-30T00:00:00Z'), at('2026-11-30T02:00:00Z'))).toBe(2 * H);
+  });
+
+  it('clamps absurd dates instead of building tables for them', () => {
+    const s = nineToFive('Europe/Berlin');
+    expect(workingMsBetween(s, -8.64e15, 8.64e15)).toBe(
+      workingMsBetween(s, WORKING_TIME_MIN, WORKING_TIME_MAX),
+    );
   });
 
   it('answers Infinity past the supported range', () => {
