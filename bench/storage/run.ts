@@ -283,7 +283,9 @@ async function main() {
     }
 
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-    const load = loadavg().map((n) => n.toFixed(1)).join(' ');
+    const load = loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ');
     console.log(`\nHookdesk storage benchmark (Node ${process.version}, load average ${load})\n`);
     for (const [at, row] of rows.entries()) {
       console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));

@@ -54,7 +54,7 @@ export interface StorageOptions {
 export async function createStorage(options: StorageOptions = {}): Promise<HookdeskStorage> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   // No spaces or control characters: the embedded store's index separates set and member with a space.
-  if (typeof namespace !== 'string' || namespace.length === 0 || /[\u0000-\u0020]/.test(namespace)) {
+  if (typeof namespace !== 'string' || namespace.length === 0 || [...namespace].some((char) => char <= ' ')) {
     throw new TypeError(
       `\`namespace\` must be a non-empty string without spaces or control characters, got ${JSON.stringify(options.namespace)}.`,
     );

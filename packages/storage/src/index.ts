@@ -13,6 +13,7 @@ export {
   openEmbeddedStore,
   wireIterator,
 } from './lmdb-store.js';
+export { MemoryOrderedIndex } from './memory-ordered-index.js';
 export type { IndexEntry, IndexRange, IndexUpdate, OrderedIndex } from './ordered-index.js';
 export { DEFAULT_POSTGRES_INDEX_TABLE } from './postgres-ordered-index.js';
 export type {

@@ -43,6 +43,7 @@ async function storeFromUrl(url: string, namespace: string): Promise<KeyvStoreAd
       '^5',
       `\`store\`: "${describeUrl('redis', url)}"`,
     );
+    let everConnected = false;
     const store = new KeyvRedis(
       {
         url,
@@ -51,11 +52,17 @@ async function storeFromUrl(url: string, namespace: string): Promise<KeyvStoreAd
         disableOfflineQueue: true,
         socket: {
           connectTimeout: CONNECT_TIMEOUT_MS,
-          reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
+          // Reconnect after an outage, but fail the first connection at once: a wrong URL or a
+          // server that is not up should not keep createStorage waiting.
+          reconnectStrategy: (retries: number, cause: Error) =>
+            everConnected ? Math.min(50 * 2 ** retries, 2_000) : cause,
         },
       },
       { namespace, throwOnErrors: true, throwOnConnectError: true, connectionTimeout: CONNECT_TIMEOUT_MS },
     );
+    store.client.once('ready', () => {
+      everConnected = true;
+    });
     // Connect before the first command: with the offline queue off, commands sent while the
     // first connection is still being made would fail.
     try {
