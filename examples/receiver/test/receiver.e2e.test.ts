@@ -45,7 +45,7 @@ function start(env: Record<string, string>): {
     output += chunk;
   });
   const ready = new Promise<Started>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line in 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line in 45 s:\n${output}`)), 45_000);
     child.stdout!.on('data', () => {
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {

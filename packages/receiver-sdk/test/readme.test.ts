@@ -42,7 +42,9 @@ describe('README', () => {
     expect(lines.length).toBeLessThanOrEqual(10);
   });
 
-  it('runs the Express example: it verifies, processes once, and refuses a bad signature', async () => {
+  it('runs the Express example: it verifies, processes once, and refuses a bad signature', {
+    timeout: 60_000,
+  }, async () => {
     writeFileSync(EXAMPLE_FILE, readmeExpressExample());
     const port = await freePort();
     let output = '';
@@ -62,7 +64,7 @@ describe('README', () => {
       ticketCreated({ ticket: { id: 4711 } } as never),
       OTHER_KEY,
     );
-    const first = await vi.waitFor(() => post(url, body, headers), { timeout: 15_000, interval: 100 });
+    const first = await vi.waitFor(() => post(url, body, headers), { timeout: 45_000, interval: 100 });
     expect(first).toEqual({ status: 200, body: { status: 'processed' } });
     expect(await post(url, body, headers)).toEqual({ status: 200, body: { status: 'duplicate' } });
     await vi.waitFor(() => expect(output).toContain('new ticket 4711'));

@@ -57,8 +57,10 @@ describe.skipIf(!hasRedis)('dedup on real Redis', () => {
     expect(runs).toBe(1);
   });
 
-  it('processes a retry after the process that claimed the uuid was killed (SIGKILL) mid-handler', async () => {
-    const leaseMs = 1500;
+  it('processes a retry after the process that claimed the uuid was killed (SIGKILL) mid-handler', {
+    timeout: 60_000,
+  }, async () => {
+    const leaseMs = 3000;
     const child = startHangingReceiver(keyPrefix, leaseMs);
     try {
       const port = await child.line(/^port (\d+)$/);
@@ -107,7 +109,7 @@ function startHangingReceiver(keyPrefix: string, leaseMs: number) {
           if (!match) throw new Error(`waiting for ${pattern} from the child; stderr: ${errors}`);
           return match[1];
         },
-        { timeout: 10_000, interval: 20 },
+        { timeout: 45_000, interval: 20 },
       ),
   };
 }
