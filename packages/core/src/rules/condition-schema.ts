@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** A value a field condition compares with. */
 export type Scalar = string | number | boolean;
 
+/** Operators of field conditions, on the ticket as it is. */
 export const FIELD_OPS = [
   'is',
   'is_not',
@@ -15,7 +16,9 @@ export const FIELD_OPS = [
   'gt',
   'lt',
 ] as const;
+/** Operators of change conditions, on a `ticket.updated` event's `changes`. */
 export const CHANGE_OPS = ['changed', 'changed_from', 'changed_to'] as const;
+/** What a time condition counts from (or, `until_due`, to). */
 export const TIME_ANCHORS = [
   'since_created',
   'since_updated',

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { MAX_CONDITION_DEPTH } from '../../src/rules/condition-schema.js';
+import { evaluateTicketEvent, type SweepRule } from '../../src/rules/rule-sweeper.js';
 import {
   smartRuleCreateSchema,
   smartRulePatchSchema,
   smartRuleUrlsToCheck,
 } from '../../src/rules/smart-rule-schema.js';
+import { nextTicketState, type TicketState } from '../../src/rules/ticket-index.js';
 import { createAddressGuard, type Resolver, urlProblem } from '../../src/ssrf-guard.js';
 import { parseInput } from '../../src/webhook-schema.js';
 
@@ -264,6 +266,24 @@ describe('smartRuleCreateSchema', () => {
     const tooWide = { all: Array.from({ length: 51 }, () => ({ field: 'x', op: 'is_set' })) };
     expect(problems({ ...base, conditions: tooWide })).toEqual([
       'conditions.all: A group holds at most 50 items; nest groups.',
+    ]);
+  });
+});
+
+describe('parsed rules feed the matcher as they are', () => {
+  it('types line up: create output + id is a SweepRule', () => {
+    const parsed = create({
+      ...base,
+      workSchedule: { timeZone: 'Europe/Berlin', hours: { mon: [['09:00', '17:00']] } },
+    });
+    const rule: SweepRule = { ...parsed, id: 'r1' };
+    const ticket = nextTicketState(undefined, {
+      type: 'ticket.created',
+      ticket: { id: 1, status: 'pending' },
+      at: 0,
+    });
+    expect(evaluateTicketEvent([rule], ticket as TicketState, undefined, 0).fire).toEqual([
+      { ruleId: 'r1', ticketId: '1', hold: true },
     ]);
   });
 });
