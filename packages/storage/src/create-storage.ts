@@ -39,9 +39,20 @@ export interface StorageOptions {
   retention?: RetentionOption;
   /** The ordered index for a store Hookdesk does not know. Default: the store's own (see README). */
   index?: OrderedIndex;
+  /**
+   * How often the storage itself purges deliveries older than `retention`, in ms (the first run
+   * one interval after opening). `0` turns it off: then call `purgeExpired()` yourself.
+   * Default 1 hour.
+   */
+  purgeIntervalMs?: number;
+  /** Receives errors of the background purge (a store outage, say). Default: `console.warn`. */
+  onPurgeError?: (error: unknown) => void;
   /** Current time in epoch ms, for retention. Default `Date.now`. */
   clock?: () => number;
 }
+
+/** `purgeIntervalMs` when not given: hourly. */
+export const DEFAULT_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Opens Hookdesk's storage: typed, validated repositories over a Keyv store.
@@ -63,6 +74,16 @@ export async function createStorage(options: StorageOptions = {}): Promise<Hookd
     throw new TypeError('`clock` must be a function returning epoch milliseconds.');
   }
   const retention = { ms: retentionMs(options.retention), clock: options.clock ?? Date.now };
+  const purgeIntervalMs = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
+  if (!Number.isFinite(purgeIntervalMs) || purgeIntervalMs < 0) {
+    throw new TypeError(
+      `\`purgeIntervalMs\` must be 0 (off) or a positive number of ms, got ${purgeIntervalMs}.`,
+    );
+  }
+  const onPurgeError =
+    options.onPurgeError ??
+    ((error: unknown) =>
+      console.warn('@hookdesk/storage: the retention purge failed; it runs again later.', error));
   const opened = await openStoreBackend({
     store: options.store,
     path: options.path ?? DEFAULT_EMBEDDED_PATH,
@@ -75,6 +96,21 @@ export async function createStorage(options: StorageOptions = {}): Promise<Hookd
   const queue = deliveryQueueRepository(records, index);
   const log = deliveryLogRepository(records, index, queue, retention);
   let closed = false;
+  let purging: Promise<unknown> | undefined;
+  const timer =
+    purgeIntervalMs > 0
+      ? setInterval(() => {
+          // One purge at a time; a slow one is not stacked on.
+          purging ??= log
+            .purgeExpired()
+            .catch(onPurgeError)
+            .finally(() => {
+              purging = undefined;
+            });
+        }, purgeIntervalMs)
+      : undefined;
+  // The purge never keeps a process alive.
+  timer?.unref();
   return {
     settings: settingsRepository(records),
     webhooks: entityRepository<WebhookRecord>(records, index, webhookSchema, {
@@ -96,6 +132,8 @@ export async function createStorage(options: StorageOptions = {}): Promise<Hookd
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(timer);
+      await purging;
       await opened.index.close();
       try {
         await keyv.disconnect();

@@ -1,4 +1,9 @@
-export { createStorage, DEFAULT_NAMESPACE, type StorageOptions } from './create-storage.js';
+export {
+  createStorage,
+  DEFAULT_NAMESPACE,
+  DEFAULT_PURGE_INTERVAL_MS,
+  type StorageOptions,
+} from './create-storage.js';
 export { DEFAULT_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE } from './delivery-log-repository.js';
 export {
   CorruptRecordError,

@@ -1,5 +1,5 @@
 import Keyv from 'keyv';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CorruptRecordError,
   createStorage,
@@ -126,6 +126,31 @@ describe('createStorage options', () => {
     expect(await weekly.purgeExpired()).toBe(1);
     const hourly = await createStorage({ store: 'memory', retention: 3_600_000 });
     expect(hourly.retentionMs).toBe(3_600_000);
+  });
+
+  it('purges expired deliveries by itself every purgeIntervalMs, and reports failures', async () => {
+    const day = 24 * 60 * 60 * 1000;
+    let now = Date.parse('2026-11-28T12:00:00.000Z');
+    const storage = await createStorage({ store: 'memory', purgeIntervalMs: 10, clock: () => now });
+    await storage.log.create([delivery('old', new Date(now - 10 * day).toISOString())]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(await storage.log.get('old')).toBeDefined();
+    now += 21 * day;
+    await vi.waitFor(async () => expect(await storage.log.get('old')).toBeUndefined(), { timeout: 2_000 });
+    await storage.close();
+
+    const errors: unknown[] = [];
+    const failing = await createStorage({
+      store: 'memory',
+      purgeIntervalMs: 10,
+      clock: () => Number.NaN,
+      onPurgeError: (error) => errors.push(error),
+    });
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), { timeout: 2_000 });
+    await failing.close();
+    await expect(createStorage({ store: 'memory', purgeIntervalMs: -1 })).rejects.toThrow(
+      /`purgeIntervalMs`/,
+    );
   });
 
   it('bounds the walk of a sparse combined filter with a partial page and a cursor that continues', async () => {
