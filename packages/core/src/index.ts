@@ -13,6 +13,7 @@ export type {
   AuthorizeResult,
 } from './admin/admin-http.js';
 export type { AdminOperations, AdminSource } from './admin/admin-operations.js';
+export { bearerToken } from './admin/bearer-token.js';
 export { buildOpenApiDocument } from './admin/openapi.js';
 export { DEFAULT_ADMIN_BODY_LIMIT } from './admin/read-json-body.js';
 export { type Clock, systemClock, type TimerHandle } from './clock.js';

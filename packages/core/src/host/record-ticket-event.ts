@@ -1,15 +1,25 @@
-import type { Ticket } from '@hookdesk/wire';
+import type { Ticket, TicketChanges } from '@hookdesk/wire';
 
 /** The ticket events a host's routes report. */
 export type TicketEventName = 'ticket.created' | 'ticket.updated';
 
-/** What a ticket route middleware picks from a successful request: the ticket, and for an update the ticket before it. */
-export type SelectedTicket = Ticket | { ticket: Ticket; previous?: Ticket | null } | null | undefined;
+/**
+ * What a ticket route middleware picks from a successful request: the ticket, or for an update
+ * `{ ticket, previous }` (Hookdesk computes `changes`) or `{ ticket, changes }` (the host's own).
+ */
+export type SelectedTicket =
+  | Ticket
+  | { ticket: Ticket; previous?: Ticket | null; changes?: TicketChanges }
+  | null
+  | undefined;
 
 /** The engine methods the ticket hooks call. */
 export interface TicketEventTarget {
   ticketCreated(ticket: Ticket): Promise<unknown>;
-  ticketUpdated(ticket: Ticket, options?: { previous?: Ticket | null }): Promise<unknown>;
+  ticketUpdated(
+    ticket: Ticket,
+    options?: { previous?: Ticket | null; changes?: TicketChanges },
+  ): Promise<unknown>;
 }
 
 export type TicketEventErrorHandler = (error: unknown, event: TicketEventName) => void;
@@ -19,13 +29,19 @@ export function isSuccessStatus(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
-function unpack(selected: SelectedTicket): { ticket: Ticket; previous: Ticket | null } | null {
+interface PickedTicket {
+  ticket: Ticket;
+  previous: Ticket | null;
+  changes: TicketChanges | undefined;
+}
+
+function unpack(selected: SelectedTicket): PickedTicket | null {
   if (selected === null || selected === undefined || typeof selected !== 'object') return null;
   if ('ticket' in selected && selected.ticket !== null && typeof selected.ticket === 'object') {
-    const previous = (selected as { previous?: Ticket | null }).previous ?? null;
-    return { ticket: selected.ticket as Ticket, previous };
+    const { previous, changes } = selected as { previous?: Ticket | null; changes?: TicketChanges };
+    return { ticket: selected.ticket as Ticket, previous: previous ?? null, changes };
   }
-  return { ticket: selected as Ticket, previous: null };
+  return { ticket: selected as Ticket, previous: null, changes: undefined };
 }
 
 /**
@@ -47,7 +63,10 @@ export async function recordTicketEvent(
       );
     }
     if (event === 'ticket.created') await target.ticketCreated(picked.ticket);
-    else await target.ticketUpdated(picked.ticket, { previous: picked.previous });
+    else {
+      const { ticket, previous, changes } = picked;
+      await target.ticketUpdated(ticket, changes ? { previous, changes } : { previous });
+    }
   } catch (error) {
     try {
       onError(error, event);

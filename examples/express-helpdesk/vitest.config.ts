@@ -1,0 +1,6 @@
+import { hookdeskProject } from '../../vitest.shared.ts';
+
+// End-to-end: starts the example as a process, on the built packages, as a user would.
+export default hookdeskProject('example-express-helpdesk', {
+  test: { testTimeout: 120_000, hookTimeout: 60_000 },
+});

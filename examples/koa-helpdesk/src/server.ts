@@ -1,0 +1,92 @@
+import { fileURLToPath } from 'node:url';
+import { bearerToken } from '@hookdesk/core';
+import {
+  exitGracefully,
+  openHelpdesk,
+  readExampleConfig,
+  type TicketChange,
+  TicketInputError,
+} from '@hookdesk/example-helpdesk-common';
+import { emitTicketEvent, hookdeskAdmin } from '@hookdesk/koa';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+
+const config = readExampleConfig(process.env, {
+  port: 3001,
+  dataDir: fileURLToPath(new URL('../.data', import.meta.url)),
+});
+const helpdesk = await openHelpdesk(config);
+const { hookdesk, tickets } = helpdesk;
+
+const app = new Koa();
+
+app.use(async (ctx, next) => {
+  try {
+    await next();
+  } catch (error) {
+    if (error instanceof TicketInputError) {
+      ctx.status = 422;
+      ctx.body = { error: { code: error.code, message: error.message } };
+    } else if ((error as { status?: number }).status === 400) {
+      ctx.status = 400;
+      ctx.body = { error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } };
+    } else {
+      console.error(error);
+      ctx.status = 500;
+      ctx.body = { error: { code: 'internal_error', message: 'The helpdesk failed; see its log.' } };
+    }
+  }
+});
+
+// Hookdesk's admin API, guarded by the admin token.
+app.use(hookdeskAdmin(hookdesk, { prefix: '/admin/webhooks', authorize: bearerToken(config.adminToken) }));
+
+// The helpdesk's own routes. Each ticket route reports its event to Hookdesk once it answers 2xx.
+const router = new Router();
+const notFound = (id: string) => ({ error: { code: 'not_found', message: `There is no ticket ${id}.` } });
+
+router.post(
+  '/api/tickets',
+  bodyParser(),
+  emitTicketEvent(hookdesk, 'ticket.created', (ctx) => ctx.body as Record<string, unknown>),
+  async (ctx) => {
+    ctx.status = 201;
+    ctx.body = await tickets.create(ctx.request.body);
+  },
+);
+
+router.patch(
+  '/api/tickets/:id',
+  bodyParser(),
+  emitTicketEvent(hookdesk, 'ticket.updated', (ctx) => ctx.state.ticketChange as TicketChange),
+  async (ctx) => {
+    const change = await tickets.update(ctx.params.id!, ctx.request.body);
+    if (!change) {
+      ctx.status = 404;
+      ctx.body = notFound(ctx.params.id!);
+      return;
+    }
+    ctx.state.ticketChange = change;
+    ctx.body = change.ticket;
+  },
+);
+
+router.get('/api/tickets/:id', async (ctx) => {
+  const ticket = await tickets.get(ctx.params.id!);
+  ctx.status = ticket ? 200 : 404;
+  ctx.body = ticket ?? notFound(ctx.params.id!);
+});
+
+app.use(router.routes());
+app.use(router.allowedMethods());
+
+const server = app.listen(config.port, '127.0.0.1', () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  if (config.adminTokenGenerated)
+    console.log(`admin token (set HOOKDESK_ADMIN_TOKEN to keep one): ${config.adminToken}`);
+  console.log(`admin API: http://127.0.0.1:${port}/admin/webhooks/api/settings`);
+  console.log(`listening on http://127.0.0.1:${port}`);
+});
+exitGracefully(server, helpdesk.close);
