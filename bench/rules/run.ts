@@ -188,23 +188,31 @@ const big = timeSweep(tickets);
 const tenth = tickets.slice(0, TICKETS / 10);
 const small = timeSweep(tenth);
 
-// One ticket event: a status or priority change on a random ticket, all 100 rules evaluated.
+// One ticket event: a status change (or none) on a random ticket, all 100 rules evaluated. Timed in
+// CPU time too: on a shared machine a wall-clock p99 measures the scheduler, not this code.
 const eventTimes: number[] = [];
+const eventCpu: number[] = [];
 for (let i = 0; i < EVENTS; i++) {
   const prev = tickets[Math.floor(random() * tickets.length)] as TicketState;
   const before = prev.ticket as Record<string, unknown>;
   const status = pick(STATUSES);
   const ticket = { ...before, status, updated_at: new Date(NOW).toISOString() };
   const changes = status === before.status ? undefined : { status: { old: before.status, new: status } };
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const state = nextTicketState(prev, { type: 'ticket.updated', ticket, changes, at: NOW }) as TicketState;
   evaluateTicketEvent(rules, state, changes, NOW);
   eventTimes.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  eventCpu.push((c.user + c.system) / 1000);
 }
 // The first thousand are warm-up.
 const steady = eventTimes.slice(1000).sort((a, b) => a - b);
-const p50 = quantile(steady, 0.5);
-const p99 = quantile(steady, 0.99);
+const steadyCpu = eventCpu.slice(1000).sort((a, b) => a - b);
+const p50 = quantile(steadyCpu, 0.5);
+const p99 = quantile(steadyCpu, 0.99);
+const p50Wall = quantile(steady, 0.5);
+const p99Wall = quantile(steady, 0.99);
 
 // The preview route: one working-hours rule over every ticket, predictions included (no target).
 const previewed = rules[80] as SweepRule;
@@ -230,8 +238,18 @@ const rows: [string, string, string, string][] = [
     '',
   ],
   ['ratio 10k / 100k', ratio.toFixed(3), '≈ 0.10', ratio > 0.05 && ratio < 0.2 ? 'yes' : 'NO'],
-  [`one event, ${RULES} rules: p50`, `${(p50 * 1000).toFixed(1)} µs`, '', ''],
-  [`one event, ${RULES} rules: p99`, `${(p99 * 1000).toFixed(1)} µs`, '≤ 1000 µs', p99 <= 1 ? 'yes' : 'NO'],
+  [
+    `one event, ${RULES} rules: p50`,
+    `${(p50 * 1000).toFixed(0)} µs CPU (${(p50Wall * 1000).toFixed(0)} µs wall)`,
+    '',
+    '',
+  ],
+  [
+    `one event, ${RULES} rules: p99`,
+    `${(p99 * 1000).toFixed(0)} µs CPU (${(p99Wall * 1000).toFixed(0)} µs wall)`,
+    '≤ 1000 µs',
+    p99 <= 1 ? 'yes' : 'NO',
+  ],
   [
     `preview 1 rule × ${TICKETS.toLocaleString('en')} tickets (${preview.length} listed)`,
     `${previewMs.toFixed(1)} ms CPU`,
