@@ -329,7 +329,8 @@ function timesFor(leaf: TimeLeaf, a: number): [number, number] {
 const compiledRules = new WeakMap<object, CompiledRule>();
 
 /**
- * Compiles a schema-parsed rule for repeated matching; cached per rule object.
+ * Compiles a schema-parsed rule for repeated matching; cached per rule object, so rule objects are
+ * treated as immutable: an edit (PATCH) must produce a new object.
  * @throws TypeError when `conditions` nest deeper than `MAX_CONDITION_DEPTH` (unparsed input).
  */
 export function compileRule(rule: RuleDefinition): CompiledRule {
