@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import request from 'supertest';
 import type { ConformanceTestApi } from './storage-conformance.js';
 import { startTestReceiver, type TestReceiver } from './test-receiver.js';
@@ -521,6 +522,103 @@ export function adminContractSuite(
         expect(
           res.body.paths['/api/webhooks'].post.requestBody.content['application/json'].schema.properties,
         ).toHaveProperty('url');
+      });
+    });
+
+    describe('arbitrary JSON at every write route', () => {
+      const ALLOWED = [200, 201, 202, 400, 404, 409, 413, 415, 422];
+      const webhookLike = fc.record(
+        {
+          url: fc.oneof(fc.webUrl(), fc.jsonValue(), fc.constant('http://127.0.0.1:9/x')),
+          events: fc.oneof(
+            fc.subarray(['ticket.created', 'ticket.updated', 'ticket.deleted']),
+            fc.jsonValue(),
+          ),
+          active: fc.oneof(fc.boolean(), fc.jsonValue()),
+          name: fc.oneof(fc.string(), fc.jsonValue()),
+          description: fc.oneof(fc.string({ unit: 'binary' }), fc.jsonValue()),
+          headers: fc.oneof(fc.dictionary(fc.string(), fc.string()), fc.jsonValue()),
+          key: fc.oneof(fc.constant('generate'), fc.constant(null), fc.string(), fc.jsonValue()),
+        },
+        { requiredKeys: [] },
+      );
+      const body = fc.oneof(
+        fc.jsonValue(),
+        webhookLike,
+        fc.record({ active: fc.jsonValue() }, { requiredKeys: [] }),
+      );
+      const resendBody = fc.oneof(
+        fc.jsonValue(),
+        fc.record({ ids: fc.oneof(fc.array(fc.uuid()), fc.jsonValue()) }, { requiredKeys: [] }),
+        fc.record({
+          filter: fc.oneof(fc.record({ status: fc.string(), since: fc.string() }), fc.jsonValue()),
+        }),
+      );
+
+      it('never answers 500 and never stores a half-written webhook', async () => {
+        const existing = await createWebhook({ name: 'kept' });
+        const before = (await agent().get(`${M}/api/webhooks/${existing.body.id}`).set(AUTH)).body;
+        const createdIds = new Set<string>([existing.body.id]);
+        await fc.assert(
+          fc.asyncProperty(body, async (input) => {
+            const payload = JSON.stringify(input);
+            const created = await agent()
+              .post(`${M}/api/webhooks`)
+              .set(AUTH)
+              .set('content-type', 'application/json')
+              .send(payload);
+            expect(ALLOWED).toContain(created.status);
+            if (created.status === 201) createdIds.add(created.body.id);
+            else expect(created.body.error.message.length).toBeGreaterThan(10);
+            const patched = await agent()
+              .patch(`${M}/api/webhooks/${existing.body.id}`)
+              .set(AUTH)
+              .set('content-type', 'application/json')
+              .send(payload);
+            expect(ALLOWED).toContain(patched.status);
+            if (patched.status === 200) {
+              await agent().delete(`${M}/api/webhooks/${existing.body.id}`).set(AUTH);
+              const again = await createWebhook({ name: 'kept' });
+              createdIds.delete(existing.body.id);
+              existing.body.id = again.body.id;
+              createdIds.add(again.body.id);
+            } else {
+              const after = (await agent().get(`${M}/api/webhooks/${existing.body.id}`).set(AUTH)).body;
+              expect(after).toEqual({
+                ...before,
+                id: existing.body.id,
+                createdAt: after.createdAt,
+                updatedAt: after.updatedAt,
+                health: after.health,
+              });
+            }
+            const settings = await agent()
+              .patch(`${M}/api/settings`)
+              .set(AUTH)
+              .set('content-type', 'application/json')
+              .send(payload);
+            expect(ALLOWED).toContain(settings.status);
+            if (settings.status === 200)
+              await agent().patch(`${M}/api/settings`).set(AUTH).send({ active: true });
+          }),
+          { numRuns: 40 },
+        );
+        const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
+        expect(new Set(list.body.items.map((w: { id: string }) => w.id))).toEqual(createdIds);
+      });
+
+      it('never answers 500 to a resend', async () => {
+        await fc.assert(
+          fc.asyncProperty(resendBody, async (input) => {
+            const res = await agent()
+              .post(`${M}/api/logs/resend`)
+              .set(AUTH)
+              .set('content-type', 'application/json')
+              .send(JSON.stringify(input));
+            expect(ALLOWED).toContain(res.status);
+          }),
+          { numRuns: 40 },
+        );
       });
     });
 
