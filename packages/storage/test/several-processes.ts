@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { describeWithService, POSTGRES_URL, REDIS_URL } from '../../test-kit/src/services.js';
+import { expect } from 'vitest';
 import { createStorage } from '../src/index.js';
 import { spawnAppender, watch } from './child-process.js';
 import { tidyOnClose } from './cleanup.js';
 
-const PROCESSES = 4;
-const PER_PROCESS = 2_000;
+export const PROCESSES = 4;
+export const PER_PROCESS = 2_000;
 
 /**
  * Keyv has no compare-and-set: an index kept as a Keyv value (read, append, write back) loses
  * entries when processes interleave. The sorted set / btree appends must lose none.
  */
-async function appendFromSeveralProcesses(store: string) {
+export async function appendFromSeveralProcesses(store: string) {
   const namespace = `hookdesk-procs-${randomUUID()}`;
   const children = Array.from({ length: PROCESSES }, (_, n) =>
     watch(spawnAppender([store, namespace, PER_PROCESS, 16, `p${n}`])),
@@ -43,18 +42,3 @@ async function appendFromSeveralProcesses(store: string) {
     await storage.close();
   }
 }
-
-const describeRedis = await describeWithService('redis', describe);
-const describePostgres = await describeWithService('postgres', describe);
-
-describeRedis('several processes on one Redis store', () => {
-  it(`lists all ${PROCESSES * PER_PROCESS} entries appended concurrently by ${PROCESSES} processes`, async () => {
-    await appendFromSeveralProcesses(REDIS_URL);
-  }, 60_000);
-});
-
-describePostgres('several processes on one PostgreSQL store', () => {
-  it(`lists all ${PROCESSES * PER_PROCESS} entries appended concurrently by ${PROCESSES} processes`, async () => {
-    await appendFromSeveralProcesses(POSTGRES_URL);
-  }, 60_000);
-});

@@ -1,0 +1,11 @@
+import { describe, it } from 'vitest';
+import { describeWithService, POSTGRES_URL } from '../../test-kit/src/services.js';
+import { appendFromSeveralProcesses, PER_PROCESS, PROCESSES } from './several-processes.js';
+
+const describePostgres = await describeWithService('postgres', describe);
+
+describePostgres('several processes on one PostgreSQL store', () => {
+  it(`lists all ${PROCESSES * PER_PROCESS} entries appended concurrently by ${PROCESSES} processes`, async () => {
+    await appendFromSeveralProcesses(POSTGRES_URL);
+  }, 60_000);
+});
