@@ -113,7 +113,8 @@ export function deliveryLogRepository(
     const plan = planLogQuery(request);
     const from = request.since === undefined ? undefined : timePrefix(isoToMs(request.since, 'since'));
     let below = request.until === undefined ? undefined : timePrefix(isoToMs(request.until, 'until'));
-    if (request.cursor != null) {
+    // An empty cursor (`?cursor=`) means the first page, like none.
+    if (request.cursor != null && request.cursor !== '') {
       const after = decodeCursor(request.cursor);
       if (below === undefined || after < below) below = after;
     }

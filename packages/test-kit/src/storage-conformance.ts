@@ -399,6 +399,7 @@ export function storageConformanceSuite(
         expect(page.items).toHaveLength(50);
         expect(page.nextCursor).not.toBeNull();
         expect((await storage.log.list({ limit: 10_000 })).items).toHaveLength(60);
+        expect((await storage.log.list({ cursor: '' })).items).toEqual(page.items);
         await expect(storage.log.list({ limit: 0 })).rejects.toThrow(/`limit`/);
         await expect(storage.log.list({ limit: 2.5 })).rejects.toThrow(TypeError);
         for (const cursor of ['garbage', 'djE6', `${page.nextCursor}x!`]) {

@@ -1,0 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { createStorage } from './src/index.ts';
+const s = await createStorage({ path: '/tmp/kr' });
+let stop = false; let scans = 0;
+const reader = (async () => { while (!stop) { await s.queue.due(Date.now() + 1e9, 50); scans++; } })();
+const N = 2000;
+await Promise.all(Array.from({ length: 20 }, async (_, w) => { for (let i = 0; i < N / 20; i++) await s.queue.schedule([{ uuid: randomUUID(), dueAt: Date.now() }]); }));
+stop = true; await reader;
+console.log('scheduled', N, 'queue size', await s.queue.size(), 'scans', scans);
+await s.close();
