@@ -27,9 +27,11 @@ export const postgresAvailable = (): Promise<boolean> => reachable(POSTGRES_URL,
  * Whether suites that need `service` should run. Without the service they are skipped locally
  * with a printed reason; under `CI=true` a missing service is an error (CI must test for real).
  */
-export async function serviceGate(service: 'redis' | 'postgres'): Promise<boolean> {
-  const url = service === 'redis' ? REDIS_URL : POSTGRES_URL;
-  const up = await (service === 'redis' ? redisAvailable() : postgresAvailable());
+export async function serviceGate(
+  service: 'redis' | 'postgres',
+  url: string = service === 'redis' ? REDIS_URL : POSTGRES_URL,
+): Promise<boolean> {
+  const up = await reachable(url, service === 'redis' ? 6379 : 5432);
   if (up) return true;
   if (process.env.CI === 'true') {
     throw new Error(
@@ -48,6 +50,7 @@ export async function serviceGate(service: 'redis' | 'postgres'): Promise<boolea
 export async function describeWithService<D extends { skip: unknown }>(
   service: 'redis' | 'postgres',
   describe: D,
+  url?: string,
 ): Promise<D | D['skip']> {
-  return (await serviceGate(service)) ? describe : describe.skip;
+  return (await serviceGate(service, url)) ? describe : describe.skip;
 }
