@@ -34,9 +34,18 @@ export function tidyOnClose(storage: HookdeskStorage): HookdeskStorage {
           } while (cursor !== '0');
         }
         if (typeof store.query === 'function') {
-          await store.query('DELETE FROM public.hookdesk_index WHERE set_name LIKE $1', [
-            `${storage.keyv.namespace}:%`,
-          ]);
+          // The index table exists only once an index was used: a fresh server may not have it.
+          const [found] = (await store.query(
+            "SELECT to_regclass('public.hookdesk_index') IS NOT NULL AS present",
+            [],
+          )) as {
+            present: boolean;
+          }[];
+          if (found?.present) {
+            await store.query('DELETE FROM public.hookdesk_index WHERE set_name LIKE $1', [
+              `${storage.keyv.namespace}:%`,
+            ]);
+          }
         }
       } finally {
         await close();
