@@ -17,6 +17,7 @@ import {
   type HookdeskStorage,
   openEmbeddedStore,
 } from '@hookdesk/storage';
+import { open } from 'lmdb';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
 const REDIS_URL = process.env.HOOKDESK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -117,6 +118,38 @@ async function fill(storage: HookdeskStorage, from: number, to: number, prefix: 
   }
 }
 
+/**
+ * Baseline: raw lmdb doing the same writes per entry as the embedded store (one ~2.6 KB value and
+ * five index keys, the sets of a webhook delivery) with the same number in flight: the ceiling
+ * that fsync and this machine's CPUs set, without Keyv, validation or JSON.
+ */
+async function rawLmdbAppend(path: string, count: number, concurrency: number) {
+  const root = open({ path, maxDbs: 8 });
+  const values = root.openDB<string, string>({ name: 'keyv' });
+  const index = root.openDB<Buffer, string>({ name: 'hookdesk-index', encoding: 'binary' });
+  const empty = Buffer.alloc(0);
+  const value = JSON.stringify({ value: delivery(0, 'r') });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const member = `${String(BASE + next).padStart(13, '0')}:r-${next}`;
+        next += 1;
+        await Promise.all([
+          values.put(`hookdesk:delivery:${member}`, value),
+          ...['log', 'log:event:x', 'log:status:y', 'log:webhook:z', 'log:webhook:z:status:y'].map((set) =>
+            index.put(`hookdesk:${set} ${member}`, empty),
+          ),
+        ]);
+      }
+    }),
+  );
+  const perSecond = count / ((performance.now() - started) / 1_000);
+  await root.close();
+  return perSecond;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -198,8 +231,13 @@ async function main() {
 
   try {
     // 1. Appends to the embedded store.
-    const appendStorage = await createStorage({ path: join(dbRoot, 'append') });
     const appends: { label: string; perSecond: number; target: boolean }[] = [];
+    appends.push({
+      label: `baseline: raw lmdb, same writes, ${APPEND_CONCURRENCY[0]} in flight`,
+      perSecond: await rawLmdbAppend(join(dbRoot, 'raw'), APPEND_ENTRIES, APPEND_CONCURRENCY[0]),
+      target: false,
+    });
+    const appendStorage = await createStorage({ path: join(dbRoot, 'append') });
     for (const [at, concurrency] of APPEND_CONCURRENCY.entries()) {
       appends.push({
         label: `append 2 KB entries, ${concurrency} in flight`,
