@@ -103,15 +103,13 @@ function cpuSeconds(start: NodeJS.CpuUsage): number {
 type StoreKind = 'embedded' | 'embedded-nosync' | 'memory';
 
 async function openHookdesk(dir: string, kind: StoreKind = 'embedded') {
-  // One-letter namespace: the embedded store's ordered index loses keys over 64 bytes (reported to
-  // @hookdesk/storage); `hookdesk:queue` + time + uuid is 65.
   const store =
     kind === 'memory'
       ? 'memory'
       : kind === 'embedded-nosync'
         ? openEmbeddedStore(dir, { sync: false })
         : undefined;
-  const storage = await createStorage({ path: dir, namespace: 'h', ...(store ? { store } : {}) });
+  const storage = await createStorage({ path: dir, ...(store ? { store } : {}) });
   const hookdesk = createHookdesk({
     storage,
     allowPrivateNetworks: true,
