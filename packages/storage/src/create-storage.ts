@@ -5,6 +5,7 @@ import { storageFailure } from './errors.js';
 import { DEFAULT_EMBEDDED_PATH } from './lmdb-store.js';
 import { guardedIndex, type OrderedIndex } from './ordered-index.js';
 import { RecordStore } from './record-store.js';
+import { ruleFiringRepository } from './rule-firing-repository.js';
 import type { SmartRuleRecord, WebhookRecord } from './records.js';
 import type { HookdeskStorage } from './repositories.js';
 import { type RetentionOption, retentionMs } from './retention.js';
@@ -12,6 +13,7 @@ import { smartRuleSchema, webhookSchema } from './schemas.js';
 import { settingsRepository } from './settings-repository.js';
 import { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
 import { openStoreBackend, type StoreOption } from './store-backend.js';
+import { ticketStateRepository } from './ticket-state-repository.js';
 
 /** Namespace of every key when `namespace` is not given. */
 export const DEFAULT_NAMESPACE = 'hookdesk';
@@ -125,6 +127,8 @@ export async function createStorage(options: StorageOptions = {}): Promise<Hookd
     }),
     log,
     queue,
+    tickets: ticketStateRepository(records, index),
+    ruleFirings: ruleFiringRepository(index),
     keyv,
     backend,
     retentionMs: retention.ms,

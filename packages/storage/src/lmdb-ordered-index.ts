@@ -32,6 +32,15 @@ export class LmdbOrderedIndex implements OrderedIndex {
     await Promise.all(writes);
   }
 
+  async addIfAbsent(set: string, member: string): Promise<boolean> {
+    const key = set + SEPARATOR + member;
+    // The existence check runs inside lmdb's write transaction, which holds the environment's
+    // single-writer lock across processes; it resolves `true` only when the put ran.
+    return this.#db.ifNoExists(key, () => {
+      this.#db.put(key, EMPTY);
+    });
+  }
+
   async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {
     const low = set + SEPARATOR + (from ?? '');
     const high = below === undefined ? set + AFTER_SEPARATOR : set + SEPARATOR + below;

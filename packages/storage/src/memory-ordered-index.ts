@@ -39,6 +39,18 @@ export class MemoryOrderedIndex implements OrderedIndex {
     }
   }
 
+  async addIfAbsent(set: string, member: string): Promise<boolean> {
+    let items = this.#sets.get(set);
+    if (!items) {
+      items = [];
+      this.#sets.set(set, items);
+    }
+    const at = lowerBound(items, member);
+    if (items[at] === member) return false;
+    items.splice(at, 0, member);
+    return true;
+  }
+
   async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {
     const items = this.#sets.get(set) ?? [];
     const start = from === undefined ? 0 : lowerBound(items, from);

@@ -36,6 +36,13 @@ export interface OrderedIndex {
    */
   readonly sharesStoreCommits?: boolean;
   update(update: IndexUpdate): Promise<void>;
+  /**
+   * Adds `member` to `set` unless it is there, as one atomic step across processes (Redis
+   * `ZADD NX`, PostgreSQL `ON CONFLICT DO NOTHING`, an lmdb write-transaction check): `true` when
+   * this call added it. Of several callers racing for one member exactly one gets `true`, so it
+   * serves as a claim (smart rules fire once per ticket across processes with it).
+   */
+  addIfAbsent(set: string, member: string): Promise<boolean>;
   range(set: string, range: IndexRange): Promise<string[]>;
   count(set: string): Promise<number>;
   /** Releases what the index itself opened (not the Keyv store it may share). */
@@ -60,6 +67,14 @@ export function prefixedIndex(index: OrderedIndex, prefix: string): OrderedIndex
   return {
     sharesStoreCommits: index.sharesStoreCommits,
     update: ({ add, remove }) => index.update({ add: entries(add), remove: entries(remove) }),
+    addIfAbsent: (set, member) => {
+      if (typeof index.addIfAbsent !== 'function') {
+        throw new TypeError(
+          '`index` has no addIfAbsent(set, member): implement it as an atomic add-if-absent (see OrderedIndex).',
+        );
+      }
+      return index.addIfAbsent(prefix + set, member);
+    },
     range: (set, range) => index.range(prefix + set, range),
     count: (set) => index.count(prefix + set),
     close: () => index.close(),
@@ -78,6 +93,8 @@ export function guardedIndex(index: OrderedIndex, backend: string): OrderedIndex
   return {
     sharesStoreCommits: index.sharesStoreCommits,
     update: (update) => guard('updating the log/queue index', () => index.update(update)),
+    addIfAbsent: (set, member) =>
+      guard(`claiming a member of index "${set}"`, () => index.addIfAbsent(set, member)),
     range: (set, range) => guard(`reading index "${set}"`, () => index.range(set, range)),
     count: (set) => guard(`counting index "${set}"`, () => index.count(set)),
     close: () => index.close(),

@@ -70,6 +70,16 @@ export class PostgresOrderedIndex implements OrderedIndex {
     );
   }
 
+  async addIfAbsent(set: string, member: string): Promise<boolean> {
+    await this.#ensureTable();
+    // The primary key decides: of racing inserts exactly one returns its row.
+    const rows = await this.#query(
+      `INSERT INTO ${this.#table} (set_name, member) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS added`,
+      [set, member],
+    );
+    return rows.length === 1;
+  }
+
   async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {
     await this.#ensureTable();
     const values: unknown[] = [set];

@@ -35,6 +35,12 @@ export class RedisOrderedIndex implements OrderedIndex {
     await multi.exec();
   }
 
+  async addIfAbsent(set: string, member: string): Promise<boolean> {
+    const client = await this.store.getClient();
+    // NX: only add, never update; the reply counts added members, so 1 means this call won.
+    return Number(await client.sendCommand(['ZADD', this.keyPrefix + set, 'NX', '0', member])) === 1;
+  }
+
   async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {
     const client = await this.store.getClient();
     const low = from === undefined ? '-' : `[${from}`;

@@ -11,6 +11,8 @@ import type {
   SmartRuleRecord,
   WebhookRecord,
 } from './records.js';
+import type { RuleFiringRepository } from './rule-firing-repository.js';
+import type { TicketStateRepository } from './ticket-state-repository.js';
 
 /**
  * Every method rejects with a `StorageError` when the store is unreachable and with a
@@ -79,6 +81,10 @@ export interface HookdeskStorage {
   smartRules: SmartRuleRepository;
   log: DeliveryLogRepository;
   queue: DeliveryQueueRepository;
+  /** What Hookdesk keeps of each ticket for smart rules, open tickets paged for sweeps. */
+  tickets: TicketStateRepository;
+  /** Which smart rules fired for which tickets: atomic claims, once across processes. */
+  ruleFirings: RuleFiringRepository;
   /**
    * The namespaced Keyv instance underneath, for migrations and tests. Writing through it
    * bypasses validation and the log indexes.

@@ -10,6 +10,7 @@ export const STORAGE_KEYS = {
   smartRule: (id: string): string => `smart-rule:${id}`,
   delivery: (uuid: string): string => `delivery:${uuid}`,
   queueEntry: (uuid: string): string => `queue:${uuid}`,
+  ticketState: (id: string): string => `ticket:${encodeURIComponent(id)}`,
 } as const;
 
 // Ids are encoded so that no id can make one set's name look like another's
@@ -29,4 +30,10 @@ export const INDEX_SETS = {
   logRule: (id: string): string => `log:rule:${part(id)}`,
   logRuleStatus: (id: string, status: DeliveryStatus): string => `log:rule:${part(id)}:status:${status}`,
   logEvent: (event: string): string => `log:event:${event}`,
+  /** Ids (URI-encoded) of open tickets, for smart-rule sweeps. */
+  ticketsOpen: 'tickets:open',
+  /** `<closedAt>:<id>` of closed tickets, oldest first, for their removal after retention. */
+  ticketsClosed: 'tickets:closed',
+  /** Ticket ids (URI-encoded) a smart rule has fired for and not re-armed: its fire-once claims. */
+  ruleFired: (ruleId: string): string => `rule-fired:${part(ruleId)}`,
 } as const;
