@@ -46,8 +46,8 @@ export type {
   SmartRuleRepository,
   WebhookRepository,
 } from './repositories.js';
-export type { RuleFiringRepository } from './rule-firing-repository.js';
 export { DEFAULT_RETENTION_DAYS, type RetentionOption } from './retention.js';
+export type { RuleFiringRepository } from './rule-firing-repository.js';
 export { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
 export type { StoreOption } from './store-backend.js';
-export { type TicketStateRecord, type TicketStateRepository } from './ticket-state-repository.js';
+export type { TicketStateRecord, TicketStateRepository } from './ticket-state-repository.js';

@@ -11,6 +11,7 @@ import {
   STORAGE_KEYS,
   type WebhookRecord,
 } from '@hookdesk/storage';
+import { smartRuleStorageCases } from './smart-rule-storage-conformance.js';
 
 /** The parts of a test runner the suite uses (vitest's, or any with the same shape). */
 export interface ConformanceTestApi {
@@ -544,10 +545,33 @@ export function storageConformanceSuite(
         expect(await storage.queue.size()).toBe(0);
       });
 
+      it('loses no entry that is rescheduled while readers scan the queue', async () => {
+        const uuids = Array.from({ length: 40 }, (_, i) => `q-${i}`);
+        await storage.queue.schedule(uuids.map((uuid) => ({ uuid, dueAt: BASE + 1_000 })));
+        let rescheduling = true;
+        const readers = Array.from({ length: 3 }, async () => {
+          while (rescheduling) {
+            await storage.queue.due(BASE + 100_000, 100);
+            await storage.queue.nextDueAt();
+          }
+        });
+        for (const round of [2_000, 3_000, 4_000]) {
+          await Promise.all(uuids.map((uuid, i) => storage.queue.schedule([{ uuid, dueAt: BASE + round + i }])));
+        }
+        rescheduling = false;
+        await Promise.all(readers);
+        expect(await storage.queue.due(BASE + 100_000, 1_000)).toEqual(
+          uuids.map((uuid, i) => ({ uuid, dueAt: BASE + 4_000 + i })),
+        );
+        expect(await storage.queue.size()).toBe(uuids.length);
+      });
+
       it('refuses an invalid due time', async () => {
         await expect(storage.queue.schedule([{ uuid: 'x', dueAt: Number.NaN }])).rejects.toThrow(TypeError);
         expect(await storage.queue.size()).toBe(0);
       });
     });
+
+    smartRuleStorageCases(test, () => storage);
   });
 }

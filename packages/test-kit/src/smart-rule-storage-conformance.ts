@@ -1,0 +1,150 @@
+import {
+  CorruptRecordError,
+  type HookdeskStorage,
+  STORAGE_KEYS,
+  type TicketStateRecord,
+} from '@hookdesk/storage';
+import type { ConformanceTestApi } from './storage-conformance.js';
+
+const BASE = Date.parse('2026-11-01T00:00:00.000Z');
+const HOUR = 3_600_000;
+
+export function makeTicketState(id: string, overrides: Partial<TicketStateRecord> = {}): TicketStateRecord {
+  return {
+    id,
+    ticket: { id, subject: `Ticket ${id} ☃`, status: 'open', priority: 'urgent' },
+    createdAt: BASE,
+    updatedAt: BASE + HOUR,
+    statusChangedAt: BASE,
+    dueAt: null,
+    closedAt: null,
+    firedRules: [],
+    ...overrides,
+  };
+}
+
+async function allPages(storage: HookdeskStorage, pageSize: number): Promise<string[][]> {
+  const pages: string[][] = [];
+  for await (const page of storage.tickets.pages(pageSize)) pages.push(page.map((t) => t.id));
+  return pages;
+}
+
+/**
+ * The smart-rule parts of the storage conformance suite: ticket states (paged open tickets,
+ * retention of closed ones) and the fire-once claims. `current` returns the test's storage.
+ */
+export function smartRuleStorageCases(test: ConformanceTestApi, current: () => HookdeskStorage): void {
+  const { describe, it, expect } = test;
+
+  describe('ticket states', () => {
+    it('reads back what was put, and pages through open tickets once each, in id order', async () => {
+      const storage = current();
+      // Ids that need encoding, and numbers as strings, must come back as they went in.
+      const ids = ['10', '2', 'a b', 'ä/1', 'x:y', 'z%41', '1', '3'];
+      for (const id of ids) await storage.tickets.put(makeTicketState(id));
+      const state = makeTicketState('2', { firedRules: ['r1', 'r2'], dueAt: BASE + 5 * HOUR });
+      await storage.tickets.put(state);
+      expect(await storage.tickets.get('2')).toEqual(state);
+      expect(await storage.tickets.get('missing')).toBeUndefined();
+      expect(await storage.tickets.countOpen()).toBe(ids.length);
+      for (const size of [1, 3, 8, 100]) {
+        const pages = await allPages(storage, size);
+        expect(pages.every((p) => p.length <= size)).toBe(true);
+        expect(pages.flat().sort()).toEqual([...ids].sort());
+      }
+      expect((await allPages(storage, 3)).flat()).toEqual(
+        ids
+          .map((id) => encodeURIComponent(id))
+          .sort()
+          .map((m) => decodeURIComponent(m)),
+      );
+      await expect(allPages(storage, 0)).rejects.toThrow(/`pageSize` must be a positive integer/);
+    });
+
+    it('drops a closed or deleted ticket from the pages, and lists a reopened one again', async () => {
+      const storage = current();
+      for (const id of ['a', 'b', 'c']) await storage.tickets.put(makeTicketState(id));
+      await storage.tickets.put(makeTicketState('b', { closedAt: BASE + HOUR }));
+      await storage.tickets.delete('c');
+      expect((await allPages(storage, 10)).flat()).toEqual(['a']);
+      expect(await storage.tickets.countOpen()).toBe(1);
+      expect(await storage.tickets.get('c')).toBeUndefined();
+      expect((await storage.tickets.get('b'))?.closedAt).toBe(BASE + HOUR);
+      await storage.tickets.put(makeTicketState('b'));
+      expect((await allPages(storage, 10)).flat()).toEqual(['a', 'b']);
+    });
+
+    it('purges tickets closed before a time, keeps later and reopened ones, and a corrupt one goes', async () => {
+      const storage = current();
+      await storage.tickets.put(makeTicketState('old', { closedAt: BASE }));
+      await storage.tickets.put(makeTicketState('new', { closedAt: BASE + 10 * HOUR }));
+      await storage.tickets.put(makeTicketState('reopened', { closedAt: BASE }));
+      await storage.tickets.put(makeTicketState('reopened'));
+      await storage.tickets.put(makeTicketState('bad', { closedAt: BASE + HOUR }));
+      await storage.keyv.set(STORAGE_KEYS.ticketState('bad'), { id: 'bad', closedAt: 'yesterday' });
+      expect(await storage.tickets.purgeClosed(BASE + 5 * HOUR)).toBe(2);
+      expect(await storage.tickets.get('old')).toBeUndefined();
+      expect(await storage.keyv.get(STORAGE_KEYS.ticketState('bad'))).toBeUndefined();
+      expect((await storage.tickets.get('new'))?.closedAt).toBe(BASE + 10 * HOUR);
+      expect((await storage.tickets.get('reopened'))?.closedAt).toBeNull();
+      expect((await allPages(storage, 10)).flat()).toEqual(['reopened']);
+      expect(await storage.tickets.purgeClosed(BASE + 5 * HOUR)).toBe(0);
+      expect(await storage.tickets.purgeClosed(BASE + 11 * HOUR)).toBe(1);
+      expect(await storage.tickets.get('new')).toBeUndefined();
+    });
+
+    it('rejects a corrupt state with a CorruptRecordError naming the key, on get and in pages', async () => {
+      const storage = current();
+      await storage.tickets.put(makeTicketState('t1'));
+      await storage.keyv.set(STORAGE_KEYS.ticketState('t1'), { id: 't1', createdAt: 'monday' });
+      const error = await storage.tickets.get('t1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CorruptRecordError);
+      expect((error as Error).message).toContain(STORAGE_KEYS.ticketState('t1'));
+      await expect(allPages(storage, 10)).rejects.toBeInstanceOf(CorruptRecordError);
+    });
+
+    it('refuses an invalid state and writes nothing', async () => {
+      const storage = current();
+      const bad = { ...makeTicketState('t1'), createdAt: Number.NaN };
+      await expect(storage.tickets.put(bad)).rejects.toThrow(/Refusing to store an invalid ticket state/);
+      expect(await storage.tickets.get('t1')).toBeUndefined();
+      expect(await storage.tickets.countOpen()).toBe(0);
+    });
+  });
+
+  describe('smart-rule firings', () => {
+    it('claims once until released, per rule and ticket', async () => {
+      const storage = current();
+      const { ruleFirings } = storage;
+      expect(await ruleFirings.has('r1', '42')).toBe(false);
+      expect(await ruleFirings.claim('r1', '42')).toBe(true);
+      expect(await ruleFirings.claim('r1', '42')).toBe(false);
+      expect(await ruleFirings.has('r1', '42')).toBe(true);
+      expect(await ruleFirings.has('r1', '4')).toBe(false);
+      expect(await ruleFirings.claim('r2', '42')).toBe(true);
+      expect(await ruleFirings.claim('r1', 'a b/ä')).toBe(true);
+      await ruleFirings.release('r1', '42');
+      expect(await ruleFirings.has('r1', '42')).toBe(false);
+      expect(await ruleFirings.claim('r1', '42')).toBe(true);
+    });
+
+    it('lets exactly one of many concurrent claims win', async () => {
+      const storage = current();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => storage.ruleFirings.claim('race', 't1')),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it("releases every firing of a deleted rule, and only that rule's", async () => {
+      const storage = current();
+      for (let i = 0; i < 7; i++) await storage.ruleFirings.claim('gone', `t${i}`);
+      await storage.ruleFirings.claim('kept', 't1');
+      expect(await storage.ruleFirings.releaseRule('gone')).toBe(7);
+      expect(await storage.ruleFirings.has('gone', 't3')).toBe(false);
+      expect(await storage.ruleFirings.claim('gone', 't3')).toBe(true);
+      expect(await storage.ruleFirings.has('kept', 't1')).toBe(true);
+      expect(await storage.ruleFirings.releaseRule('never')).toBe(0);
+    });
+  });
+}
