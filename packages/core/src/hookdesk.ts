@@ -129,6 +129,8 @@ export class Hookdesk {
 
   async #start(): Promise<void> {
     const settings = await this.#keyRing.get(true);
+    // Loaded now so the first event does not pay for reading every webhook.
+    await this.#webhooks.list();
     if (!this.#o.process) return;
     await this.#recover();
     if (!settings.active) this.#queue.pause();
