@@ -8,9 +8,11 @@ export type HeadersInput =
 
 /** One header's value by lowercase name; a repeated header's values joined with `, `. */
 export function headerValue(headers: HeadersInput, name: string): string | undefined {
-  if (typeof headers.get === 'function')
-    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  // Node's plain object first: the common case, one property read.
   const value = (headers as Readonly<Record<string, string | readonly string[] | undefined>>)[name];
-  if (value === undefined || typeof value === 'string') return value;
-  return value.join(', ');
+  if (typeof value === 'string') return value;
+  if (typeof headers.get === 'function') {
+    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  }
+  return Array.isArray(value) ? value.join(', ') : undefined;
 }

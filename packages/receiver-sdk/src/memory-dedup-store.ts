@@ -2,8 +2,8 @@ import type { ClaimResult, DedupStore } from './dedup-store.js';
 
 export interface MemoryDedupStoreOptions {
   /**
-   * Most uuids kept. Past it the oldest are forgotten, half of it at a time (a forgotten uuid would
-   * be processed again); the newest `maxEntries / 2` are always kept.
+   * Most uuids kept, processed or claimed. Past it the oldest are forgotten, half of it at a time
+   * (a forgotten uuid would be processed again); the newest `maxEntries / 2` are always kept.
    * @default 100000
    */
   maxEntries?: number;
@@ -14,23 +14,30 @@ export interface MemoryDedupStoreOptions {
   now?: () => number;
 }
 
-interface Entry {
-  token: string | null;
+/** A claim in progress. A processed uuid is stored as a number instead: its expiry. */
+interface Lease {
+  token: string;
   expiresAt: number;
 }
 
+type Entry = Lease | number;
+
+const DONE: ClaimResult = Object.freeze({ status: 'done' });
+const IN_PROGRESS: ClaimResult = Object.freeze({ status: 'in_progress' });
+
 /**
- * Dedup in this process's memory, on two `Map` generations (no serializer on the hot path, O(1)
- * eviction). Claims are atomic because they run synchronously; nothing survives a restart and
- * nothing is shared between processes.
+ * Dedup in this process's memory, on `Map`s (no serializer on the hot path). Claims are atomic
+ * because they run synchronously; nothing survives a restart and nothing is shared between processes.
  */
 export class MemoryDedupStore implements DedupStore {
-  // Two generations, as quick-lru does: evicting a Map's oldest key one at a time makes V8 skip
-  // ever more deleted slots at its head, which measured 10-20 µs a claim at 100,000 entries.
+  // Two generations, as quick-lru does: evicting a Map's oldest key one at a time makes V8 skip ever
+  // more deleted slots at its head (measured 10-20 µs a claim at 100,000 entries). A processed uuid's
+  // value is its expiry in ms since `#epoch`, a small integer that V8 stores without allocating.
   #current = new Map<string, Entry>();
   #previous = new Map<string, Entry>();
   readonly #generationSize: number;
   readonly #now: () => number;
+  readonly #epoch: number;
   // Tokens only need to differ between claims of this one store: a counter is enough.
   #claims = 0;
 
@@ -41,6 +48,7 @@ export class MemoryDedupStore implements DedupStore {
     }
     this.#generationSize = Math.floor(maxEntries / 2);
     this.#now = options.now ?? Date.now;
+    this.#epoch = this.#now();
   }
 
   claim(uuid: string, leaseMs: number): Promise<ClaimResult> {
@@ -51,11 +59,15 @@ export class MemoryDedupStore implements DedupStore {
   claimSync(uuid: string, leaseMs: number): ClaimResult {
     const now = this.#now();
     const entry = this.#current.get(uuid) ?? this.#previous.get(uuid);
-    if (entry !== undefined && entry.expiresAt > now) {
-      return entry.token === null ? { status: 'done' } : { status: 'in_progress' };
+    if (entry !== undefined) {
+      if (typeof entry === 'number') {
+        if (entry + this.#epoch > now) return DONE;
+      } else if (entry.expiresAt > now) {
+        return IN_PROGRESS;
+      }
     }
     const token = String(++this.#claims);
-    this.#put(uuid, { token, expiresAt: now + leaseMs });
+    this.#set(uuid, { token, expiresAt: now + leaseMs });
     return { status: 'claimed', token };
   }
 
@@ -66,22 +78,24 @@ export class MemoryDedupStore implements DedupStore {
 
   /** `complete` without the promise. */
   completeSync(uuid: string, _token: string, ttlMs: number): void {
-    this.#put(uuid, { token: null, expiresAt: this.#now() + ttlMs });
+    this.#set(uuid, this.#now() + ttlMs - this.#epoch);
   }
 
   release(uuid: string, token: string): Promise<void> {
-    if (this.#current.get(uuid)?.token === token) this.#current.delete(uuid);
-    if (this.#previous.get(uuid)?.token === token) this.#previous.delete(uuid);
+    for (const generation of [this.#current, this.#previous]) {
+      const entry = generation.get(uuid);
+      if (typeof entry === 'object' && entry.token === token) generation.delete(uuid);
+    }
     return Promise.resolve();
   }
 
-  /** How many uuids are kept (claimed or done, expired ones until their generation is dropped). */
+  /** How many uuids are kept, processed or claimed (expired ones until their generation is dropped). */
   get size(): number {
     return this.#current.size + this.#previous.size;
   }
 
-  #put(uuid: string, entry: Entry): void {
-    this.#previous.delete(uuid);
+  // An older copy left in `#previous` is harmless: `#current` is read first, and both age out.
+  #set(uuid: string, entry: Entry): void {
     this.#current.set(uuid, entry);
     if (this.#current.size >= this.#generationSize) {
       this.#previous = this.#current;
