@@ -1,6 +1,7 @@
 // Receiver hot path: verify + dedup + parse of one delivery, against a raw baseline and against
 // the svix and standardwebhooks verifiers, on 2 KB and 20 KB ticket bodies, in one run.
-// `pnpm --filter @hookdesk/bench bench:receiver`; BENCH_STRICT=1 exits 1 when a target is missed.
+// `pnpm build`, then `pnpm --filter @hookdesk/bench bench:receiver` (it imports the built packages);
+// BENCH_STRICT=1 exits 1 when a target is missed.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createReceiver, createSignedRequest, MemoryDedupStore, type Receiver } from '@hookdesk/receiver-sdk';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
