@@ -69,21 +69,21 @@ export function verifySignature(
   if (rawBody.byteLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
 
   const sha1 = headerValue(headers, HEADER_SIGNATURE);
-  const standard = headerValue(headers, HEADER_WEBHOOK_SIGNATURE);
-  if (sha1 === undefined && standard === undefined) {
-    throw new WebhookVerificationError(
-      'missing_signature',
-      'The request has no X-Hookdesk-Signature or webhook-signature header: it does not come from a Hookdesk sender, or a proxy removed the headers.',
-    );
-  }
   if (sha1 !== undefined) {
     for (const key of ring.keys) {
       if (sha1SignatureMatches(key, rawBody, sha1)) return;
     }
   }
+  const standard = headerValue(headers, HEADER_WEBHOOK_SIGNATURE);
   if (standard !== undefined) {
     verifyStandard(rawBody, headers, standard, ring, options);
     return;
+  }
+  if (sha1 === undefined) {
+    throw new WebhookVerificationError(
+      'missing_signature',
+      'The request has no X-Hookdesk-Signature or webhook-signature header: it does not come from a Hookdesk sender, or a proxy removed the headers.',
+    );
   }
   throw badSignature();
 }
