@@ -9,16 +9,21 @@ export function signSha1(key: string, body: Uint8Array): string {
   return `sha1=${createHmac('sha1', key).update(body).digest('hex')}`;
 }
 
-const SHA1_SIGNATURE = /^sha1=[0-9a-fA-F]{40}$/;
+const SHA1_PREFIX = 'sha1=';
+const SHA1_BYTES = 20;
 
 /**
  * Whether an `X-Hookdesk-Signature` value is the body's signature under `key`, compared in constant
  * time on the digest bytes. Never throws: any other string (odd length, not hex, junk) is `false`.
  */
 export function sha1SignatureMatches(key: string, body: Uint8Array, signature: string): boolean {
-  if (!SHA1_SIGNATURE.test(signature)) return false;
-  const expected = createHmac('sha1', key).update(body).digest();
-  return timingSafeEqual(expected, Buffer.from(signature.slice('sha1='.length), 'hex'));
+  if (signature.length !== SHA1_PREFIX.length + 2 * SHA1_BYTES || !signature.startsWith(SHA1_PREFIX))
+    return false;
+  // Node's hex decoding stops at the first non-hex character, so anything but 40 hex digits comes
+  // out short; this check replaces a regular expression that cost more than the rest of the compare.
+  const given = Buffer.from(signature.slice(SHA1_PREFIX.length), 'hex');
+  if (given.byteLength !== SHA1_BYTES) return false;
+  return timingSafeEqual(createHmac('sha1', key).update(body).digest(), given);
 }
 
 /**
