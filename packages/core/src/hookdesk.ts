@@ -16,6 +16,12 @@ import { type HookdeskEventMap, type HookdeskEventName, HookdeskEvents } from '.
 import { KeyRing, rotated } from './key-ring.js';
 import { createMetrics, type HookdeskMetrics } from './metrics.js';
 import { type HookdeskOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import type { SmartRule } from './rules/smart-rule.js';
+import {
+  type SmartRulePreview,
+  SmartRuleService,
+  type SmartRuleSweepResult,
+} from './rules/smart-rule-service.js';
 import { Sender } from './sender.js';
 import { type AddressGuard, createAddressGuard, urlProblem } from './ssrf-guard.js';
 import { StorageDeliveryQueue } from './storage-delivery-queue.js';
@@ -79,6 +85,7 @@ export class Hookdesk {
   readonly #metrics: HookdeskMetrics;
   readonly #guard: AddressGuard;
   readonly #dispatcher: Dispatcher;
+  readonly #rules: SmartRuleService;
   readonly #ready: Promise<void>;
   readonly #direct = new Set<Promise<unknown>>();
   #closing: Promise<void> | null = null;
@@ -122,6 +129,15 @@ export class Hookdesk {
       events: this.#events,
       metrics: this.#metrics,
     });
+    this.#rules = new SmartRuleService({
+      storage: o.storage,
+      clock: o.clock,
+      logger: o.logger,
+      cacheMs: o.cacheMs,
+      options: o,
+      urlProblem: (url) => urlProblem(new URL(url), this.#guard, o.resolve),
+      trigger: (ticket, rule) => this.emit('smart_rule.triggered', { ticket, rule }),
+    });
     this.#ready = this.#start();
     // Surfaced by every call that awaits it; this only keeps an unobserved failure from crashing the host.
     this.#ready.catch(() => {});
@@ -131,6 +147,8 @@ export class Hookdesk {
     const settings = await this.#keyRing.get(true);
     // Loaded now so the first event does not pay for reading every webhook.
     await this.#webhooks.list();
+    // Every process sweeps: the fire-once claims make the second sweeper of a ticket send nothing.
+    this.#rules.start();
     if (!this.#o.process) return;
     await this.#recover();
     if (!settings.active) this.#queue.pause();
@@ -178,20 +196,37 @@ export class Hookdesk {
 
   // ---- host API ---------------------------------------------------------------------------
 
-  /** Records a `ticket.created` delivery for every matching webhook; resolves with their uuids once stored. */
-  ticketCreated(ticket: Ticket, options: { createdAt?: Date | string } = {}): Promise<string[]> {
-    return this.emit('ticket.created', { ticket, createdAt: options.createdAt });
+  /**
+   * Records a `ticket.created` delivery for every matching webhook and a `smart_rule.triggered` one
+   * for every smart rule the ticket comes to match; resolves with their uuids once stored.
+   */
+  async ticketCreated(ticket: Ticket, options: { createdAt?: Date | string } = {}): Promise<string[]> {
+    const uuids = await this.emit('ticket.created', { ticket, createdAt: options.createdAt });
+    const fired = await this.#rules.onTicketEvent({
+      type: 'ticket.created',
+      ticket,
+      at: Date.parse(this.#eventTime(options.createdAt)),
+    });
+    return fired.length > 0 ? [...uuids, ...fired] : uuids;
   }
 
   /**
-   * Records a `ticket.updated` delivery for every matching webhook. With `previous`, the body
-   * carries `changes` for each top-level field that changed.
+   * Records a `ticket.updated` delivery for every matching webhook, and a `smart_rule.triggered` one
+   * for every smart rule the update makes fire. With `previous`, the body carries `changes` for each
+   * top-level field that changed (change conditions read them too).
    */
-  ticketUpdated(
+  async ticketUpdated(
     ticket: Ticket,
     options: { previous?: Ticket | null; changes?: TicketChanges; createdAt?: Date | string } = {},
   ): Promise<string[]> {
-    return this.emit('ticket.updated', { ticket, ...options });
+    const uuids = await this.emit('ticket.updated', { ticket, ...options });
+    const fired = await this.#rules.onTicketEvent({
+      type: 'ticket.updated',
+      ticket,
+      changes: options.changes ?? (options.previous ? computeChanges(options.previous, ticket) : undefined),
+      at: Date.parse(this.#eventTime(options.createdAt)),
+    });
+    return fired.length > 0 ? [...uuids, ...fired] : uuids;
   }
 
   /** Records the deliveries of any event; resolves with their uuids once the log and the queue hold them. */
@@ -455,6 +490,57 @@ export class Hookdesk {
     return record;
   }
 
+  // ---- smart rules --------------------------------------------------------------------------
+
+  /** Every smart rule, oldest first. */
+  async listSmartRules(): Promise<SmartRule[]> {
+    await this.#ready;
+    return this.#rules.list();
+  }
+
+  /** @throws NotFoundError for an unknown id. */
+  async getSmartRule(id: string): Promise<SmartRule> {
+    await this.#ready;
+    return this.#rules.get(id);
+  }
+
+  /** @throws ValidationError (422) for an invalid body or an action URL the SSRF guard refuses. */
+  async createSmartRule(input: unknown): Promise<SmartRule> {
+    await this.#ready;
+    return this.#rules.create(input);
+  }
+
+  /** Any field of the create body; `active: false` stops the rule at once. */
+  async updateSmartRule(id: string, input: unknown): Promise<SmartRule> {
+    await this.#ready;
+    return this.#rules.update(id, input);
+  }
+
+  /** Deletes the rule and what it remembers of the tickets it fired for. */
+  async deleteSmartRule(id: string): Promise<void> {
+    await this.#ready;
+    return this.#rules.delete(id);
+  }
+
+  /**
+   * Dry run: the known open tickets the rule matches now or will as time passes, and when each
+   * would fire; sends and records nothing. At most `limit` items (default 500).
+   */
+  async previewSmartRule(id: string, options: { limit?: number } = {}): Promise<SmartRulePreview> {
+    await this.#ready;
+    return this.#rules.preview(id, options.limit);
+  }
+
+  /**
+   * Runs a sweep now: time conditions over every open ticket, firing what came to match. The timer
+   * does this every `sweepIntervalMs`; call it yourself when that is 0.
+   */
+  async sweepSmartRules(): Promise<SmartRuleSweepResult> {
+    this.#assertOpen();
+    await this.#ready;
+    return this.#rules.sweep();
+  }
+
   // ---- log ----------------------------------------------------------------------------------
 
   /** Newest first, a page at a time. */
@@ -530,6 +616,7 @@ export class Hookdesk {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       if (this.#resumeTimer !== null) this.#o.clock.clearTimeout(this.#resumeTimer);
+      await this.#rules.stop();
       this.#dispatcher.stop();
       await this.#ready.catch(() => {});
       await this.#queue.close();

@@ -64,6 +64,96 @@ export {
   type RetryPolicy,
 } from './retry-policy.js';
 export {
+  CHANGE_OPS,
+  type ChangeCondition,
+  type ChangeOp,
+  type Condition,
+  type ConditionGroup,
+  type ConditionNode,
+  conditionsSchema,
+  FIELD_OPS,
+  type FieldCondition,
+  type FieldOp,
+  MAX_CONDITION_DEPTH,
+  MAX_CONDITION_NODES,
+  type Scalar,
+  TIME_ANCHORS,
+  type TimeAnchor,
+  type TimeCondition,
+} from './rules/condition-schema.js';
+export {
+  type CompiledRule,
+  compileRule,
+  evaluateConditions,
+  nextMatchTime,
+  type RuleContext,
+  type RuleDefinition,
+  type RuleMatcher,
+  ruleMatches,
+  type TicketAnchors,
+  type TicketChanges as RuleTicketChanges,
+} from './rules/conditions.js';
+export {
+  decideFiring,
+  type FiringDecision,
+  type FiringState,
+  type MatchKind,
+  matchKind,
+} from './rules/rule-firing.js';
+export { type PreviewItem, previewRule } from './rules/rule-preview.js';
+export {
+  evaluateTicketEvent,
+  type RuleOutcome,
+  type RuleTicket,
+  type SweepRule,
+  sweepRules,
+} from './rules/rule-sweeper.js';
+export type { EvaluableRule, SmartRule } from './rules/smart-rule.js';
+export {
+  DEFAULT_CLOSED_TICKET_RETENTION_MS,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  DEFAULT_SWEEP_PAGE_SIZE,
+  type SmartRuleOptions,
+  type TicketSource,
+} from './rules/smart-rule-options.js';
+export {
+  type SmartRuleInput,
+  type SmartRulePatch,
+  smartRuleCreateSchema,
+  smartRulePatchSchema,
+  smartRuleUrlsToCheck,
+} from './rules/smart-rule-schema.js';
+export {
+  DEFAULT_PREVIEW_LIMIT,
+  type SmartRulePreview,
+  type SmartRulePreviewItem,
+  type SmartRuleSweepResult,
+} from './rules/smart-rule-service.js';
+export {
+  isEvictable,
+  nextTicketState,
+  type TicketEvent,
+  type TicketIndexOptions,
+  type TicketState,
+  type TicketStateStore,
+  ticketIdOf,
+  withFired,
+} from './rules/ticket-index.js';
+export {
+  isTimeZone,
+  WEEKDAYS,
+  type Weekday,
+  type WorkRange,
+  type WorkSchedule,
+  workScheduleSchema,
+} from './rules/work-schedule-schema.js';
+export {
+  addWorkingMs,
+  type WorkingClock,
+  workingClock,
+  workingMsBetween,
+} from './rules/working-hours.js';
+export {
   DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_RESPONSE_BYTES,

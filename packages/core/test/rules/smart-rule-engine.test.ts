@@ -1,0 +1,395 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { NotFoundError, ValidationError } from '../../src/index.js';
+import { settle } from '../support/fake-clock.js';
+import { harness, receiver } from '../support/setup.js';
+import { until } from '../support/until.js';
+
+const HOUR = 3_600_000;
+const urgent = { all: [{ field: 'priority', op: 'is', value: 'urgent' }] };
+/** Open for more than 2 calendar hours since created. */
+const openOver2h = {
+  all: [
+    { field: 'status', op: 'is', value: 'open' },
+    { time: 'since_created', op: 'gt', hours: 2, clock: 'calendar' },
+  ],
+};
+
+async function triggered(storage: Awaited<ReturnType<typeof harness>>['storage'], ruleId: string) {
+  return storage.log.uuids({ ruleId }, 1000);
+}
+
+describe('smart rules: admin methods', () => {
+  it('creates, reads, lists, edits and deletes rules in the ADMIN-API.md shape', async () => {
+    const { hookdesk, clock } = await harness();
+    const created = await hookdesk.createSmartRule({
+      name: '  Urgent tickets ',
+      conditions: urgent,
+      action: { type: 'trigger_webhook', url: 'https://example.com/rules' },
+    });
+    expect(Object.keys(created).sort()).toEqual(
+      [
+        'action',
+        'active',
+        'categories',
+        'conditions',
+        'createdAt',
+        'description',
+        'id',
+        'name',
+        'updatedAt',
+        'workSchedule',
+      ].sort(),
+    );
+    expect(created).toMatchObject({
+      name: 'Urgent tickets',
+      description: null,
+      active: true,
+      categories: [],
+      workSchedule: null,
+      conditions: urgent,
+      action: { type: 'trigger_webhook', url: 'https://example.com/rules' },
+      createdAt: '2026-11-28T08:00:00.000Z',
+    });
+    expect(await hookdesk.getSmartRule(created.id)).toEqual(created);
+    expect(await hookdesk.listSmartRules()).toEqual([created]);
+
+    await clock.advance(1000);
+    const schedule = { timeZone: 'Europe/Berlin', hours: { mon: [['09:00', '17:00']] } };
+    const edited = await hookdesk.updateSmartRule(created.id, { active: false, workSchedule: schedule });
+    expect(edited).toMatchObject({ active: false, name: 'Urgent tickets', createdAt: created.createdAt });
+    expect(edited.updatedAt).toBe('2026-11-28T08:00:01.000Z');
+    expect(edited.workSchedule).toMatchObject({ timeZone: 'Europe/Berlin', holidays: [] });
+    // null is a value (around the clock), not "leave as it is".
+    expect((await hookdesk.updateSmartRule(created.id, { workSchedule: null })).workSchedule).toBeNull();
+
+    await hookdesk.deleteSmartRule(created.id);
+    expect(await hookdesk.listSmartRules()).toEqual([]);
+    await expect(hookdesk.getSmartRule(created.id)).rejects.toThrow(NotFoundError);
+    await expect(hookdesk.getSmartRule(created.id)).rejects.toThrow(/No smart rule has the id/);
+    await expect(hookdesk.updateSmartRule(created.id, { active: true })).rejects.toThrow(NotFoundError);
+    await expect(hookdesk.deleteSmartRule(created.id)).rejects.toThrow(NotFoundError);
+    await expect(hookdesk.previewSmartRule('nope')).rejects.toThrow(NotFoundError);
+  });
+
+  it('refuses invalid bodies and private action URLs with a 422 ValidationError', async () => {
+    const { hookdesk } = await harness();
+    const invalid = await hookdesk
+      .createSmartRule({ name: 'x', conditions: { all: [] }, action: { type: 'email', url: 'x' } })
+      .catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(ValidationError);
+    expect((invalid as ValidationError).status).toBe(422);
+    const blocked = await hookdesk
+      .createSmartRule({
+        name: 'x',
+        conditions: urgent,
+        action: { type: 'trigger_webhook', url: 'http://10.1.2.3/hook' },
+      })
+      .catch((e: unknown) => e);
+    expect(blocked).toBeInstanceOf(ValidationError);
+    expect((blocked as ValidationError).message).toMatch(/private or local addresses.*allowPrivateNetworks/);
+    expect((blocked as ValidationError).details).toEqual([
+      { path: 'action.url', message: expect.any(String) },
+    ]);
+    const rule = await hookdesk.createSmartRule({
+      name: 'ok',
+      conditions: urgent,
+      action: { type: 'trigger_webhook', url: 'https://example.com/a' },
+    });
+    await expect(
+      hookdesk.updateSmartRule(rule.id, { action: { type: 'trigger_webhook', url: 'http://192.168.0.1/' } }),
+    ).rejects.toThrow(ValidationError);
+    await expect(hookdesk.updateSmartRule(rule.id, { colour: 'red' })).rejects.toThrow(
+      /not a smart-rule field/,
+    );
+    expect(await hookdesk.getSmartRule(rule.id)).toEqual(rule);
+  });
+});
+
+describe('smart rules: firing on ticket events', () => {
+  it('sends one signed smart_rule.triggered per time the ticket comes to match, and re-arms', async () => {
+    const { hookdesk, storage } = await harness();
+    const r = await receiver();
+    const rule = await hookdesk.createSmartRule({
+      name: 'Urgent',
+      conditions: urgent,
+      action: { type: 'trigger_webhook', url: `${r.url}/rule` },
+    });
+    expect(await hookdesk.ticketCreated({ id: 7, subject: 'Printer ☃', priority: 'low' })).toEqual([]);
+    const [uuid] = await hookdesk.ticketUpdated(
+      { id: 7, subject: 'Printer ☃', priority: 'urgent' },
+      { previous: { id: 7, subject: 'Printer ☃', priority: 'low' } },
+    );
+    expect(uuid).toEqual(expect.any(String));
+    const [request] = await r.waitForRequests(1);
+    const body = JSON.parse(request?.body.toString('utf8') ?? '');
+    expect(body).toEqual({
+      uuid,
+      event: 'smart_rule.triggered',
+      created_at: '2026-11-28T08:00:00.000Z',
+      ticket: { id: 7, subject: 'Printer ☃', priority: 'urgent' },
+      smart_rule: { id: rule.id, name: 'Urgent' },
+    });
+    expect(request?.path).toBe(new URL(`${r.url}/rule`).pathname);
+    expect(request?.headers['x-hookdesk-event']).toBe('smart_rule.triggered');
+    const { key } = await hookdesk.revealKey();
+    expect(request?.headers['x-hookdesk-signature']).toBe(
+      `sha1=${createHmac('sha1', key)
+        .update(request?.body ?? '')
+        .digest('hex')}`,
+    );
+    expect(await storage.log.get(uuid as string)).toMatchObject({ ruleId: rule.id, webhookId: null });
+    await until(async () => (await storage.log.get(uuid as string))?.status === 'succeeded', 'the delivery');
+
+    // Still matching: nothing more. Stops matching: re-armed. Matches again: fires again.
+    expect(await hookdesk.ticketUpdated({ id: 7, priority: 'urgent', note: 'more' })).toEqual([]);
+    expect(await storage.ruleFirings.has(rule.id, '7')).toBe(true);
+    expect(await hookdesk.ticketUpdated({ id: 7, priority: 'low' })).toEqual([]);
+    expect(await storage.ruleFirings.has(rule.id, '7')).toBe(false);
+    expect(await hookdesk.ticketUpdated({ id: 7, priority: 'urgent' })).toHaveLength(1);
+    await r.waitForRequests(2);
+    expect(await triggered(storage, rule.id)).toHaveLength(2);
+    // Resendable like any delivery.
+    expect(await hookdesk.resend({ ids: [uuid as string] })).toEqual([{ uuid, status: 'queued' }]);
+    await r.waitForRequests(3);
+  });
+
+  it('fires a change-condition rule once per event carrying the change, and honours categories', async () => {
+    const { hookdesk, storage } = await harness();
+    const r = await receiver();
+    const rule = await hookdesk.createSmartRule({
+      name: 'Back to pending',
+      categories: ['billing'],
+      conditions: { all: [{ field: 'status', op: 'changed_to', value: 'pending' }] },
+      action: { type: 'trigger_webhook', url: r.url },
+    });
+    const t = (status: string, category = 'billing') => ({ id: 'T-1', status, category });
+    await hookdesk.ticketCreated(t('open'));
+    expect(await hookdesk.ticketUpdated(t('pending'), { previous: t('open') })).toHaveLength(1);
+    expect(await hookdesk.ticketUpdated(t('pending'), { previous: t('pending') })).toEqual([]);
+    expect(await hookdesk.ticketUpdated(t('open'), { previous: t('pending') })).toEqual([]);
+    expect(await hookdesk.ticketUpdated(t('pending'), { previous: t('open') })).toHaveLength(1);
+    expect(await hookdesk.ticketUpdated(t('open', 'sales'), { previous: t('pending', 'sales') })).toEqual([]);
+    expect(await hookdesk.ticketUpdated(t('pending', 'sales'), { previous: t('open', 'sales') })).toEqual([]);
+    expect(await triggered(storage, rule.id)).toHaveLength(2);
+  });
+
+  it('sends nothing for an inactive rule, and deactivation in another engine stops it at once', async () => {
+    const a = await harness();
+    const r = await receiver();
+    const inactive = await a.hookdesk.createSmartRule({
+      name: 'Off',
+      active: false,
+      conditions: urgent,
+      action: { type: 'trigger_webhook', url: r.url },
+    });
+    const rule = await a.hookdesk.createSmartRule({
+      name: 'On',
+      conditions: { all: [{ field: 'status', op: 'is', value: 'open' }] },
+      action: { type: 'trigger_webhook', url: r.url },
+    });
+    // Engine a has the rules in memory now.
+    await a.hookdesk.ticketCreated({ id: 1, status: 'new', priority: 'urgent' });
+    // A second engine on the same storage deactivates the rule.
+    const b = await harness({ storage: a.storage, clock: a.clock });
+    await b.hookdesk.updateSmartRule(rule.id, { active: false });
+    expect(await a.hookdesk.ticketUpdated({ id: 1, status: 'open', priority: 'urgent' })).toEqual([]);
+    expect(await triggered(a.storage, rule.id)).toEqual([]);
+    expect(await triggered(a.storage, inactive.id)).toEqual([]);
+    expect(r.requests).toHaveLength(0);
+  });
+
+  it('creates nothing while the global switch is off, and does not make it up later', async () => {
+    const { hookdesk, storage } = await harness();
+    const rule = await hookdesk.createSmartRule({
+      name: 'Urgent',
+      conditions: urgent,
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    await hookdesk.setActive(false);
+    expect(await hookdesk.ticketCreated({ id: 1, priority: 'urgent' })).toEqual([]);
+    await hookdesk.setActive(true);
+    expect(await hookdesk.ticketUpdated({ id: 1, priority: 'urgent' })).toEqual([]);
+    expect((await hookdesk.sweepSmartRules()).fired).toBe(0);
+    expect(await triggered(storage, rule.id)).toEqual([]);
+    // A new transition after the switch is back on fires as usual.
+    await hookdesk.ticketUpdated({ id: 1, priority: 'low' });
+    expect(await hookdesk.ticketUpdated({ id: 1, priority: 'urgent' })).toHaveLength(1);
+  });
+
+  it('deleting a rule forgets whom it fired for', async () => {
+    const { hookdesk, storage } = await harness();
+    const rule = await hookdesk.createSmartRule({
+      name: 'Urgent',
+      conditions: urgent,
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    await hookdesk.ticketCreated({ id: 1, priority: 'urgent' });
+    expect(await storage.ruleFirings.has(rule.id, '1')).toBe(true);
+    await hookdesk.deleteSmartRule(rule.id);
+    expect(await storage.ruleFirings.has(rule.id, '1')).toBe(false);
+    // The ticket's copy loses the id on its next write.
+    await hookdesk.ticketUpdated({ id: 1, priority: 'urgent' });
+    expect((await storage.tickets.get('1'))?.firedRules).toEqual([]);
+  });
+});
+
+describe('smart rules: sweeps', () => {
+  it('fires a calendar-hours rule on the periodic sweep once the hours pass, once', async () => {
+    const { hookdesk, storage, clock } = await harness({ sweepIntervalMs: 600_000 });
+    const r = await receiver();
+    const rule = await hookdesk.createSmartRule({
+      name: 'Open over 2h',
+      conditions: openOver2h,
+      action: { type: 'trigger_webhook', url: r.url },
+    });
+    await hookdesk.ticketCreated({ id: 1, status: 'open' });
+    await hookdesk.ticketCreated({ id: 2, status: 'pending' });
+    await clock.advance(HOUR + 50 * 60_000);
+    expect(await triggered(storage, rule.id)).toEqual([]);
+    await clock.advance(20 * 60_000);
+    await until(async () => (await triggered(storage, rule.id)).length === 1, 'the sweep to fire');
+    const [request] = await r.waitForRequests(1);
+    expect(JSON.parse(request?.body.toString('utf8') ?? '').ticket).toEqual({ id: 1, status: 'open' });
+    await clock.advance(5 * HOUR);
+    await settle();
+    expect(await triggered(storage, rule.id)).toHaveLength(1);
+  });
+
+  it('fires a working-hours rule only when enough working time has passed', async () => {
+    // The fake clock starts on Saturday 2026-11-28 08:00 UTC; Berlin works Mon–Fri 09:00–17:00.
+    const { hookdesk, storage, clock } = await harness({ sweepIntervalMs: HOUR / 2 });
+    const hours = Object.fromEntries(
+      ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]]),
+    );
+    const rule = await hookdesk.createSmartRule({
+      name: '2 working hours',
+      workSchedule: { timeZone: 'Europe/Berlin', hours },
+      conditions: { all: [{ time: 'since_created', op: 'gt', hours: 2, clock: 'working' }] },
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    await hookdesk.ticketCreated({ id: 1, status: 'open' });
+    // Monday 09:00 Berlin is 08:00 UTC; two working hours are done at 10:00 UTC.
+    await clock.advance(Date.parse('2026-11-30T09:45:00Z') - clock.now());
+    await settle();
+    expect(await triggered(storage, rule.id)).toEqual([]);
+    const preview = await hookdesk.previewSmartRule(rule.id);
+    expect(preview.items).toEqual([
+      // "More than 2 hours": the first instant past the threshold.
+      expect.objectContaining({
+        ticketId: '1',
+        matches: false,
+        when: 'later',
+        firesAt: '2026-11-30T10:00:00.001Z',
+      }),
+    ]);
+    // Sweeps run on the half hour; the 10:30 one is the first past 10:00.
+    await clock.advance(HOUR);
+    await until(async () => (await triggered(storage, rule.id)).length === 1, 'the working-hours sweep');
+  });
+
+  it('previews without sending or recording anything', async () => {
+    const { hookdesk, storage, clock } = await harness({ sweepIntervalMs: 0 });
+    const r = await receiver();
+    const rule = await hookdesk.createSmartRule({
+      name: 'Open over 2h',
+      conditions: openOver2h,
+      action: { type: 'trigger_webhook', url: r.url },
+    });
+    // a matches on its own event (time conditions count there too) and fires at once.
+    await hookdesk.ticketCreated({ id: 'a', status: 'open', created_at: '2026-11-28T05:00:00Z' });
+    await hookdesk.ticketCreated({ id: 'b', status: 'open' });
+    await hookdesk.ticketCreated({ id: 'c', status: 'closed' });
+    await hookdesk.ticketCreated({ id: 'd', status: 'pending' });
+    await clock.advance(HOUR);
+    await hookdesk.ticketCreated({ id: 'e', status: 'open' });
+    await clock.advance(HOUR + 60_000);
+    await r.waitForRequests(1);
+    const preview = await hookdesk.previewSmartRule(rule.id);
+    expect(preview).toEqual({
+      items: [
+        {
+          ticketId: 'a',
+          ticket: expect.objectContaining({ id: 'a' }),
+          matches: true,
+          when: 'fired',
+          firesAt: null,
+        },
+        {
+          ticketId: 'b',
+          ticket: { id: 'b', status: 'open' },
+          matches: true,
+          when: 'now',
+          firesAt: '2026-11-28T10:01:00.000Z',
+        },
+        {
+          ticketId: 'e',
+          ticket: { id: 'e', status: 'open' },
+          matches: false,
+          when: 'later',
+          firesAt: '2026-11-28T11:00:00.001Z',
+        },
+      ],
+      truncated: false,
+    });
+    expect((await hookdesk.previewSmartRule(rule.id, { limit: 2 })).truncated).toBe(true);
+    await settle();
+    expect(await triggered(storage, rule.id)).toHaveLength(1);
+    expect(await storage.ruleFirings.has(rule.id, 'b')).toBe(false);
+    expect(r.requests).toHaveLength(1);
+    // The sweep, by contrast, fires b.
+    expect(await hookdesk.sweepSmartRules()).toMatchObject({ tickets: 4, fired: 1 });
+    expect(await storage.ruleFirings.has(rule.id, 'b')).toBe(true);
+  });
+
+  it('forgets closed tickets after the retention, and close() stops the sweeper', async () => {
+    const { hookdesk, storage, clock } = await harness({
+      sweepIntervalMs: HOUR,
+      closedTicketRetentionMs: 2 * HOUR,
+    });
+    await hookdesk.createSmartRule({
+      name: 'Open over 2h',
+      conditions: openOver2h,
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    await hookdesk.ticketCreated({ id: 1, status: 'closed' });
+    await hookdesk.ticketCreated({ id: 2, status: 'open' });
+    expect(await storage.tickets.get('1')).toBeDefined();
+    await clock.advance(3 * HOUR + 1);
+    await until(async () => (await storage.tickets.get('1')) === undefined, 'the closed ticket to go');
+    await until(async () => (await storage.log.uuids({}, 10)).length === 1, 'ticket 2 to fire');
+    await hookdesk.close();
+    await hookdesk.close();
+    await hookdesk.ticketCreated({ id: 3, status: 'open' }).catch(() => {});
+    await expect(hookdesk.sweepSmartRules()).rejects.toThrow(/closed/);
+  });
+
+  it('reads tickets that predate the install from the ticketSource, and sweeps them', async () => {
+    const { hookdesk, storage } = await harness({
+      sweepIntervalMs: 0,
+      ticketSource: async function* () {
+        yield { id: 'old-1', status: 'open', created_at: '2026-11-27T08:00:00Z' };
+        yield { id: 'old-2', status: 'closed' };
+        yield { subject: 'no id' };
+      },
+    });
+    const rule = await hookdesk.createSmartRule({
+      name: 'Open over 2h',
+      conditions: openOver2h,
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    await until(async () => (await storage.tickets.countOpen()) === 1, 'the ticketSource import');
+    expect(await storage.tickets.get('old-2')).toBeUndefined();
+    expect(await hookdesk.sweepSmartRules()).toMatchObject({ tickets: 1, fired: 1 });
+    expect(await triggered(storage, rule.id)).toHaveLength(1);
+  });
+
+  it('refuses bad smart-rule options with a TypeError naming the option', async () => {
+    await expect(harness({ sweepIntervalMs: -1 })).rejects.toThrow(
+      /`sweepIntervalMs` must be a non-negative integer/,
+    );
+    await expect(harness({ sweepPageSize: 0 })).rejects.toThrow(/`sweepPageSize` must be a positive integer/);
+    await expect(harness({ closedStatuses: 'closed' as never })).rejects.toThrow(/`closedStatuses`/);
+    await expect(harness({ ticketSource: 42 as never })).rejects.toThrow(/`ticketSource`/);
+  });
+});
