@@ -556,7 +556,9 @@ export function storageConformanceSuite(
           }
         });
         for (const round of [2_000, 3_000, 4_000]) {
-          await Promise.all(uuids.map((uuid, i) => storage.queue.schedule([{ uuid, dueAt: BASE + round + i }])));
+          await Promise.all(
+            uuids.map((uuid, i) => storage.queue.schedule([{ uuid, dueAt: BASE + round + i }])),
+          );
         }
         rescheduling = false;
         await Promise.all(readers);

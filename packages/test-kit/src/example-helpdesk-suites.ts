@@ -1,0 +1,41 @@
+import { createClient } from 'redis';
+import { exampleHelpdeskE2E } from './example-helpdesk-e2e.js';
+import { describeWithService, REDIS_URL } from './services.js';
+import type { ConformanceTestApi } from './storage-conformance.js';
+
+export interface ExampleHelpdeskSuitesOptions {
+  name: string;
+  dir: string;
+  /** A Redis database number of the example's own, emptied first, so runs never see each other's data. */
+  redisDb: number;
+}
+
+type Describe = ConformanceTestApi['describe'];
+
+/** The runner's API, with `describe.skip` (for a missing service) and `beforeAll`. */
+export type SuiteApiWithSkip = ConformanceTestApi & {
+  describe: Describe & { skip: Describe };
+  beforeAll: (fn: () => Promise<void>) => void;
+};
+
+/** The end-to-end suite on the embedded store and, with `HOOKDESK_STORE`, on Redis. Top-level await it. */
+export async function exampleHelpdeskSuites(
+  api: SuiteApiWithSkip,
+  options: ExampleHelpdeskSuitesOptions,
+): Promise<void> {
+  exampleHelpdeskE2E(api, { name: `${options.name}, embedded store`, dir: options.dir });
+  const redisUrl = `${REDIS_URL}/${options.redisDb}`;
+  const describeRedis: Describe = await describeWithService('redis', api.describe);
+  describeRedis('on Redis', () => {
+    api.beforeAll(async () => {
+      const client = await createClient({ url: redisUrl }).connect();
+      await client.flushDb();
+      await client.quit();
+    });
+    exampleHelpdeskE2E(api, {
+      name: `${options.name}, HOOKDESK_STORE=redis`,
+      dir: options.dir,
+      env: { HOOKDESK_STORE: redisUrl },
+    });
+  });
+}
