@@ -1,9 +1,9 @@
-import type { OrderedIndex } from './ordered-index.js';
+import type { IndexEntry, OrderedIndex } from './ordered-index.js';
 import type { RecordStore } from './record-store.js';
 import type { QueuedDelivery } from './records.js';
 import type { DeliveryQueueRepository } from './repositories.js';
 import { queuePointerSchema } from './schemas.js';
-import { parseSortKey, sortKey, timePrefix } from './sort-key.js';
+import { justAfter, parseSortKey, sortKey, timePrefix } from './sort-key.js';
 import { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
 import { validInput } from './valid-input.js';
 
@@ -15,10 +15,13 @@ export interface InternalQueueRepository extends DeliveryQueueRepository {
 
 /**
  * The durable delivery queue: the `queue` set holds `<dueAt>:<uuid>` members, so "what is due"
- * is a range read from the start; a pointer record per uuid holds its current due time, so a
- * reschedule can drop the old member. Writes go new member, pointer, old member removal: a crash
- * at any step leaves the delivery queued (at worst a stale member, which readers drop when the
- * pointer disagrees), never lost.
+ * is a range read from the start; a pointer record per uuid holds its current due time and is
+ * the truth. `schedule` writes the pointer first, then adds the new member, then removes the old
+ * one (on the embedded store all three in one commit). So a reader that finds a member always
+ * finds a pointer written no later than it; a member whose pointer disagrees is an old one (a
+ * reschedule in progress, or cut short by a crash): readers skip it, remove it and make sure the
+ * pointer's member exists. A member without a pointer is a removed entry's leftover. Readers
+ * never drop an entry a concurrent `schedule` is still writing.
  */
 export function deliveryQueueRepository(records: RecordStore, index: OrderedIndex): InternalQueueRepository {
   const set = INDEX_SETS.queue;
@@ -27,18 +30,24 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
     return records.readMany(uuids.map(STORAGE_KEYS.queueEntry), queuePointerSchema);
   }
 
-  /** Members whose pointer agrees, as queue entries; stale ones are removed on the way. */
+  /** Members whose pointer agrees, as queue entries; stale ones are repaired on the way. */
   async function live(members: string[]): Promise<QueuedDelivery[]> {
     const parsed = members.map((member) => ({ member, key: parseSortKey(member) }));
     const current = await pointers(parsed.map(({ key }) => key?.id ?? ''));
     const entries: QueuedDelivery[] = [];
-    const stale: string[] = [];
+    const remove: IndexEntry[] = [];
+    const add: IndexEntry[] = [];
     parsed.forEach(({ member, key }, at) => {
       const pointer = current[at];
-      if (key && pointer && pointer.dueAt === key.ms) entries.push({ uuid: key.id, dueAt: key.ms });
-      else stale.push(member);
+      if (key && pointer && pointer.dueAt === key.ms) {
+        entries.push({ uuid: key.id, dueAt: key.ms });
+        return;
+      }
+      remove.push({ set, member });
+      // Adding the pointer's member again is a no-op when a reschedule already did.
+      if (pointer) add.push({ set, member: sortKey(pointer.dueAt, pointer.uuid) });
     });
-    if (stale.length > 0) await index.update({ remove: stale.map((member) => ({ set, member })) });
+    if (remove.length > 0) await index.update({ add, remove });
     return entries;
   }
 
@@ -49,6 +58,8 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
       pointer ? [{ set, member: sortKey(pointer.dueAt, pointer.uuid) }] : [],
     );
     if (remove.length === 0) return;
+    // The member before the pointer: a reader never finds a member whose pointer is gone
+    // unless the entry is being removed, and then dropping the member is right.
     await index.update({ remove });
     await records.removeMany(
       current.flatMap((pointer) => (pointer ? [STORAGE_KEYS.queueEntry(pointer.uuid)] : [])),
@@ -66,16 +77,24 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
       }
       const wanted = [...latest.values()];
       const current = await pointers(wanted.map((entry) => entry.uuid));
-      await index.update({ add: wanted.map((entry) => ({ set, member: sortKey(entry.dueAt, entry.uuid) })) });
-      await records.write(
-        wanted.map((entry) => ({ key: STORAGE_KEYS.queueEntry(entry.uuid), value: entry })),
-      );
-      const remove = current.flatMap((pointer, at) =>
-        pointer && pointer.dueAt !== wanted[at]!.dueAt
-          ? [{ set, member: sortKey(pointer.dueAt, pointer.uuid) }]
-          : [],
-      );
-      if (remove.length > 0) await index.update({ remove });
+      const writePointers = () =>
+        records.write(wanted.map((entry) => ({ key: STORAGE_KEYS.queueEntry(entry.uuid), value: entry })));
+      const moveMembers = () =>
+        index.update({
+          add: wanted.map((entry) => ({ set, member: sortKey(entry.dueAt, entry.uuid) })),
+          remove: current.flatMap((pointer, at) =>
+            pointer && pointer.dueAt !== wanted[at]!.dueAt
+              ? [{ set, member: sortKey(pointer.dueAt, pointer.uuid) }]
+              : [],
+          ),
+        });
+      if (index.sharesStoreCommits) {
+        // Issued together, they commit in one transaction.
+        await Promise.all([writePointers(), moveMembers()]);
+      } else {
+        await writePointers();
+        await moveMembers();
+      }
     },
 
     async due(now, limit) {
@@ -88,8 +107,7 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
         const members = await index.range(set, { from, below, limit: want, order: 'asc' });
         result.push(...(await live(members)));
         if (members.length < want) break;
-        // Continue strictly after the last member read (`\0` is below every member character).
-        from = `${members[members.length - 1]!}\u0000`;
+        from = justAfter(members[members.length - 1]!);
       }
       return result;
     },
@@ -101,7 +119,7 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
         if (members.length === 0) return null;
         const [first] = await live(members);
         if (first) return first.dueAt;
-        from = `${members[members.length - 1]!}\u0000`;
+        from = justAfter(members[members.length - 1]!);
       }
     },
 

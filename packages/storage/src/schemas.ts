@@ -75,7 +75,11 @@ export const deliverySchema = z.looseObject({
 });
 
 export const queuePointerSchema = z.looseObject({
-  uuid: z.string().min(1),
+  // Queue members are `<dueAt>:<uuid>` read in ranges that assume no space or control character.
+  uuid: z
+    .string()
+    .min(1)
+    .refine((uuid) => ![...uuid].some((char) => char <= ' '), 'no spaces or control characters'),
   dueAt: z.number().int().nonnegative(),
 });
 

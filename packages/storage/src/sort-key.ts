@@ -30,3 +30,12 @@ export function isoToMs(value: string, option: string): number {
   if (Number.isNaN(ms)) throw new TypeError(`\`${option}\` must be an ISO 8601 time, got "${value}".`);
   return ms;
 }
+
+/**
+ * The lowest bound above `member` that no other member falls under: members hold no character
+ * at or below a space (sort keys, uuids, URI-encoded ids). Not `\u0000`, which PostgreSQL text
+ * refuses, nor another control character, which lmdb's key encoding treats specially.
+ */
+export function justAfter(member: string): string {
+  return `${member} `;
+}

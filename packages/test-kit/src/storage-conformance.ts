@@ -568,6 +568,21 @@ export function storageConformanceSuite(
         expect(await storage.queue.size()).toBe(uuids.length);
       });
 
+      it('skips and repairs entries whose member disagrees with the stored due time', async () => {
+        const uuids = Array.from({ length: 20 }, (_, i) => `s-${String(i).padStart(2, '0')}`);
+        await storage.queue.schedule(uuids.map((uuid, i) => ({ uuid, dueAt: BASE + i })));
+        // As if a reschedule to later times had written its due times and then crashed.
+        for (const [i, uuid] of uuids.entries()) {
+          await storage.keyv.set(STORAGE_KEYS.queueEntry(uuid), { uuid, dueAt: BASE + 50_000 + i });
+        }
+        expect(await storage.queue.nextDueAt()).toBe(BASE + 50_000);
+        expect(await storage.queue.due(BASE + 49_999, 100)).toEqual([]);
+        expect(await storage.queue.due(BASE + 100_000, 5)).toEqual(
+          uuids.slice(0, 5).map((uuid, i) => ({ uuid, dueAt: BASE + 50_000 + i })),
+        );
+        expect(await storage.queue.size()).toBe(uuids.length);
+      });
+
       it('refuses an invalid due time', async () => {
         await expect(storage.queue.schedule([{ uuid: 'x', dueAt: Number.NaN }])).rejects.toThrow(TypeError);
         expect(await storage.queue.size()).toBe(0);
