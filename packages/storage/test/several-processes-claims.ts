@@ -9,24 +9,30 @@ const fixture = fileURLToPath(new URL('./fixtures/claim-firings.ts', import.meta
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
 export const CLAIM_PROCESSES = 4;
-export const CLAIM_TICKETS = 300;
+export const CLAIM_TICKETS = 2_000;
 
-function run(args: string[]): Promise<{ code: number | null; won: string[]; stderr: string }> {
+function run(args: string[]) {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', fixture, ...args],
-    { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: packageDir, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stdout = '';
   let stderr = '';
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
+    if (stdout.includes('ready\n')) onReady();
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  return new Promise((resolve) =>
-    child.once('exit', (code) =>
+  const exited = new Promise<{ code: number | null; won: string[]; stderr: string }>((resolve) =>
+    child.once('exit', (code) => {
+      onReady();
       resolve({
         code,
         stderr,
@@ -34,9 +40,10 @@ function run(args: string[]): Promise<{ code: number | null; won: string[]; stde
           .split('\n')
           .filter((line) => line.startsWith('won '))
           .map((line) => line.slice(4)),
-      }),
-    ),
+      });
+    }),
   );
+  return { ready, exited, go: () => child.stdin!.end('go\n') };
 }
 
 /**
@@ -46,9 +53,12 @@ function run(args: string[]): Promise<{ code: number | null; won: string[]; stde
  */
 export async function claimFromSeveralProcesses(store: string) {
   const namespace = `hookdesk-claims-${randomUUID()}`;
-  const results = await Promise.all(
-    Array.from({ length: CLAIM_PROCESSES }, () => run([store, namespace, 'rule-1', String(CLAIM_TICKETS)])),
+  const children = Array.from({ length: CLAIM_PROCESSES }, () =>
+    run([store, namespace, 'rule-1', String(CLAIM_TICKETS)]),
   );
+  await Promise.all(children.map((child) => child.ready));
+  for (const child of children) child.go();
+  const results = await Promise.all(children.map((child) => child.exited));
   for (const [n, result] of results.entries()) {
     expect({ process: n, code: result.code, stderr: result.stderr }).toEqual({
       process: n,
