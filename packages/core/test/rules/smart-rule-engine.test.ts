@@ -384,6 +384,49 @@ describe('smart rules: sweeps', () => {
     expect(await triggered(storage, rule.id)).toHaveLength(1);
   });
 
+  it('sweeps every minute by default', async () => {
+    const { hookdesk, storage, clock } = await harness();
+    const rule = await hookdesk.createSmartRule({
+      name: 'Open over 2h',
+      conditions: openOver2h,
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    await hookdesk.ticketCreated({ id: 1, status: 'open' });
+    await clock.advance(2 * HOUR);
+    await settle();
+    expect(await triggered(storage, rule.id)).toEqual([]);
+    await clock.advance(2 * 60_000);
+    await until(async () => (await triggered(storage, rule.id)).length === 1, 'the default sweep');
+  });
+
+  it('skips a stored rule that no longer parses, logs why, and still runs the others', async () => {
+    const errors: unknown[][] = [];
+    const noop = () => {};
+    const { hookdesk, storage } = await harness({
+      logger: { debug: noop, info: noop, warn: noop, error: (...args: unknown[]) => errors.push(args) },
+    });
+    const good = await hookdesk.createSmartRule({
+      name: 'Urgent',
+      conditions: urgent,
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    const stored = await storage.smartRules.get(good.id);
+    await storage.smartRules.put({
+      ...(stored as NonNullable<typeof stored>),
+      id: 'broken',
+      conditions: { all: [{ field: 'priority', op: 'resembles', value: 'urgent' }] },
+    });
+    expect(await hookdesk.ticketCreated({ id: 1, priority: 'urgent' })).toHaveLength(1);
+    expect(await triggered(storage, good.id)).toHaveLength(1);
+    expect(errors).toEqual([
+      [
+        expect.objectContaining({ ruleId: 'broken', problem: expect.stringContaining('conditions') }),
+        expect.stringMatching(/not valid/),
+      ],
+    ]);
+    await expect(hookdesk.previewSmartRule('broken')).rejects.toThrow(/PATCH it with valid conditions/);
+  });
+
   it('refuses bad smart-rule options with a TypeError naming the option', async () => {
     await expect(harness({ sweepIntervalMs: -1 })).rejects.toThrow(
       /`sweepIntervalMs` must be a non-negative integer/,
