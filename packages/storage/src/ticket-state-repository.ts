@@ -55,9 +55,14 @@ export interface TicketStateRepository {
   delete(id: string): Promise<void>;
   /**
    * The open tickets, a page of at most `pageSize` at a time in id byte order: each page is one
-   * index range read and one multi-get, O(page), so a sweep never scans the store.
+   * index range read and one multi-get, O(page), so a sweep never scans the store. A corrupt state
+   * rejects with its `CorruptRecordError`, unless `onCorrupt` is given: then it is handed there and
+   * skipped, so one bad record cannot stop every sweep.
    */
-  pages(pageSize: number): AsyncIterable<TicketStateRecord[]>;
+  pages(
+    pageSize: number,
+    options?: { onCorrupt?: (error: CorruptRecordError) => void },
+  ): AsyncIterable<TicketStateRecord[]>;
   /** How many tickets are open. */
   countOpen(): Promise<number>;
   /** Removes the tickets closed before `before` (epoch ms); returns how many. */
@@ -93,7 +98,7 @@ export function ticketStateRepository(records: RecordStore, index: OrderedIndex)
       await records.remove(key(id));
     },
 
-    async *pages(pageSize) {
+    async *pages(pageSize, options = {}) {
       if (!Number.isInteger(pageSize) || pageSize < 1) {
         throw new TypeError(`\`pageSize\` must be a positive integer, got ${String(pageSize)}.`);
       }
@@ -108,12 +113,18 @@ export function ticketStateRepository(records: RecordStore, index: OrderedIndex)
         const fresh = after === undefined || ids[0] !== after ? ids : ids.slice(1);
         if (fresh.length === 0) return;
         after = fresh[fresh.length - 1];
-        const states = await records.readMany(
+        const states = await records.readManySettled(
           fresh.map((m) => key(decodeURIComponent(m))),
           ticketStateSchema,
         );
-        // Missing: deleted since the range read (or a crash between record and index); skip it.
-        const page = states.filter((s): s is TicketStateRecord => s !== undefined && s.closedAt === null);
+        const page: TicketStateRecord[] = [];
+        for (const state of states) {
+          if (state instanceof CorruptRecordError) {
+            if (!options.onCorrupt) throw state;
+            options.onCorrupt(state);
+          } else if (state !== undefined && state.closedAt === null) page.push(state);
+          // Missing: deleted since the range read (or a crash between record and index); skipped.
+        }
         if (page.length > 0) yield page;
         if (fresh.length < pageSize) return;
       }

@@ -101,6 +101,17 @@ export function smartRuleStorageCases(test: ConformanceTestApi, current: () => H
       expect(error).toBeInstanceOf(CorruptRecordError);
       expect((error as Error).message).toContain(STORAGE_KEYS.ticketState('t1'));
       await expect(allPages(storage, 10)).rejects.toBeInstanceOf(CorruptRecordError);
+      // With `onCorrupt`, the bad one is reported and the rest are listed.
+      await storage.tickets.put(makeTicketState('t2'));
+      const reported: CorruptRecordError[] = [];
+      const listed: string[] = [];
+      for await (const page of storage.tickets.pages(1, { onCorrupt: (e) => reported.push(e) })) {
+        listed.push(...page.map((t) => t.id));
+      }
+      expect(listed).toEqual(['t2']);
+      expect(reported.map((e) => e.message)).toEqual([
+        expect.stringContaining(STORAGE_KEYS.ticketState('t1')),
+      ]);
     });
 
     it('refuses an invalid state and writes nothing', async () => {

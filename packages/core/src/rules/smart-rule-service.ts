@@ -173,7 +173,7 @@ export class SmartRuleService {
     }
     const now = this.#d.clock.now();
     const items: SmartRulePreviewItem[] = [];
-    for await (const page of this.#d.storage.tickets.pages(this.#o.sweepPageSize)) {
+    for await (const page of this.#d.storage.tickets.pages(this.#o.sweepPageSize, this.#skipCorrupt)) {
       const tickets = new Map(page.map((t) => [t.id, t.ticket]));
       for (const item of previewRule(rule, page, now)) {
         if (items.length === limit) return { items, truncated: true };
@@ -316,7 +316,7 @@ export class SmartRuleService {
     const timed = active.filter((rule) => compileRule(rule).hasTimeConditions);
     if (timed.length > 0) {
       const byId = new Map(timed.map((r) => [r.id, r]));
-      for await (const page of storage.tickets.pages(this.#o.sweepPageSize)) {
+      for await (const page of storage.tickets.pages(this.#o.sweepPageSize, this.#skipCorrupt)) {
         if (this.#stopped) break;
         result.tickets += page.length;
         const { fire, rearm } = sweepRules(timed, page, now);
@@ -407,6 +407,13 @@ export class SmartRuleService {
   async imported(): Promise<void> {
     await this.#importing;
   }
+
+  /** A corrupt ticket state is logged and left out, so it cannot stop every sweep and preview. */
+  readonly #skipCorrupt = {
+    onCorrupt: (error: Error) => {
+      this.#d.logger.error({ err: error }, 'A stored ticket state is corrupt and is skipped by smart rules');
+    },
+  };
 
   // ---- rules ------------------------------------------------------------------------------
 

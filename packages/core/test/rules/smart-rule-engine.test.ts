@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { STORAGE_KEYS } from '@hookdesk/storage';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../src/index.js';
 import { settle } from '../support/fake-clock.js';
@@ -425,6 +426,29 @@ describe('smart rules: sweeps', () => {
       ],
     ]);
     await expect(hookdesk.previewSmartRule('broken')).rejects.toThrow(/PATCH it with valid conditions/);
+  });
+
+  it('sweeps past a corrupt ticket state, logging it', async () => {
+    const errors: unknown[][] = [];
+    const noop = () => {};
+    const { hookdesk, storage, clock } = await harness({
+      sweepIntervalMs: 0,
+      logger: { debug: noop, info: noop, warn: noop, error: (...args: unknown[]) => errors.push(args) },
+    });
+    const rule = await hookdesk.createSmartRule({
+      name: 'Open over 2h',
+      conditions: openOver2h,
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    await hookdesk.ticketCreated({ id: 1, status: 'open' });
+    await hookdesk.ticketCreated({ id: 2, status: 'open' });
+    await storage.keyv.set(STORAGE_KEYS.ticketState('1'), { id: '1', createdAt: 'yesterday' });
+    await clock.advance(3 * HOUR);
+    expect(await hookdesk.sweepSmartRules()).toMatchObject({ tickets: 1, fired: 1 });
+    expect(await triggered(storage, rule.id)).toHaveLength(1);
+    expect(errors).toEqual([
+      [expect.objectContaining({ err: expect.any(Error) }), expect.stringMatching(/corrupt/)],
+    ]);
   });
 
   it('refuses bad smart-rule options with a TypeError naming the option', async () => {
