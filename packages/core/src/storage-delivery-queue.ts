@@ -2,7 +2,6 @@ import type { DeliveryQueueRepository, QueuedDelivery } from '@hookdesk/storage'
 import type { Clock, TimerHandle } from './clock.js';
 import type { DeliveryHandler, DeliveryQueue } from './delivery-queue.js';
 import { type Logger, silentLogger } from './logger.js';
-import { SharedExclusiveLock } from './shared-exclusive-lock.js';
 
 export interface StorageDeliveryQueueOptions {
   clock: Clock;
@@ -47,9 +46,6 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   #scan = true;
   /** The earliest entry seen was in flight: the next finishing handler looks for a later one. */
   #recheck = false;
-  // The repository's readers drop an index member whose pointer record is not written yet, so a
-  // read racing a `schedule` can lose that entry: reads run alone, writes together.
-  readonly #lock = new SharedExclusiveLock();
   #handler: DeliveryHandler | null = null;
   #paused = false;
   #closed = false;
@@ -69,7 +65,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
 
   async enqueue(entries: readonly QueuedDelivery[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.#lock.shared(() => this.#repo.schedule(entries));
+    await this.#repo.schedule(entries);
     if (!this.#handler) return;
     const now = this.#clock.now();
     let later = Number.POSITIVE_INFINITY;
@@ -82,7 +78,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   }
 
   remove(uuid: string): Promise<void> {
-    return this.#lock.shared(() => this.#repo.remove(uuid));
+    return this.#repo.remove(uuid);
   }
 
   start(handler: DeliveryHandler): void {
@@ -162,7 +158,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
       const now = this.#clock.now();
       const skip = this.#inFlight.size + this.#cooldown.size;
       const want = room + skip;
-      const due = await this.#lock.exclusive(() => this.#repo.due(now, want));
+      const due = await this.#repo.due(now, want);
       if (due.length < want) this.#scan = false;
       let started = 0;
       for (const entry of due) {
@@ -186,7 +182,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     // again only about once per poll interval, for work other writers added. After a scan, though,
     // the earliest entry may be one in flight, hiding a later one: look again as handlers finish.
     if (this.#timerAt !== Number.POSITIVE_INFINITY && !this.#recheck) return;
-    const next = await this.#lock.exclusive(() => this.#repo.nextDueAt());
+    const next = await this.#repo.nextDueAt();
     const now = this.#clock.now();
     this.#recheck = next !== null && next <= now && this.#inFlight.size > 0;
     if (this.#recheck) return;
