@@ -23,7 +23,14 @@ interface Started {
 
 const running: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of running) child.kill('SIGKILL');
+  // The whole group: pnpm, the shell it runs, tsx and the server itself, or they outlive the test.
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
 });
 
 function start(env: Record<string, string>): {
