@@ -325,7 +325,6 @@ export class SmartRuleService {
         const current = new Map<string, SmartRuleRecord | undefined>();
         for (const ruleId of new Set(fire.map((f) => f.ruleId)))
           current.set(ruleId, await storage.smartRules.get(ruleId));
-        const tickets = new Map(page.map((t) => [t.id, t]));
         const work = new Map<string, { fire: string[]; rearm: string[] }>();
         const entry = (ticketId: string) => {
           let w = work.get(ticketId);
@@ -339,27 +338,34 @@ export class SmartRuleService {
         for (const r of rearm) entry(r.ticketId).rearm.push(r.ruleId);
         for (const [ticketId, w] of work) {
           await this.#perTicket.run(ticketId, async () => {
+            // Decide on the latest state: an event may have changed the ticket since the page was
+            // read (here, or in another process), and a decision on the stale copy could fire for a
+            // ticket that no longer matches, or re-arm one that still does.
+            const latest = await storage.tickets.get(ticketId);
+            if (!latest || latest.closedAt !== null) return;
+            const matchesNow = (ruleId: string) => {
+              const rule = byId.get(ruleId) as EvaluableRule;
+              return compileRule(rule).at(now)(latest.ticket, latest, undefined);
+            };
             const changes = new Map<string, boolean>();
             for (const ruleId of w.rearm) {
+              if (matchesNow(ruleId)) continue;
               await storage.ruleFirings.release(ruleId, ticketId);
               changes.set(ruleId, false);
               result.rearmed++;
             }
             for (const ruleId of w.fire) {
-              const ticket = (tickets.get(ticketId) as TicketState).ticket;
+              if (!matchesNow(ruleId)) continue;
               const sent = await this.#claimAndSend(
                 current.get(ruleId),
                 byId.get(ruleId),
-                ticket,
+                latest.ticket,
                 ticketId,
                 true,
               );
               result.fired += sent.uuids.length;
               if (sent.held) changes.set(ruleId, true);
             }
-            // Re-read: an event may have written the ticket since this page was read.
-            const latest = await storage.tickets.get(ticketId);
-            if (!latest) return;
             let state = pruneFired(latest, ids);
             for (const [ruleId, fired] of changes) state = withFired(state, ruleId, fired);
             if (state !== latest) await storage.tickets.put(state);

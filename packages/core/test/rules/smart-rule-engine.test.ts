@@ -428,6 +428,26 @@ describe('smart rules: sweeps', () => {
     await expect(hookdesk.previewSmartRule('broken')).rejects.toThrow(/PATCH it with valid conditions/);
   });
 
+  it('decides on the latest ticket state, not on the page the sweep read before an event', async () => {
+    const { hookdesk, storage, clock } = await harness({ sweepIntervalMs: 0 });
+    const rule = await hookdesk.createSmartRule({
+      name: 'Open over 2h',
+      conditions: openOver2h,
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    await hookdesk.ticketCreated({ id: 1, status: 'open' });
+    const stale: Awaited<ReturnType<typeof storage.tickets.get>>[] = [await storage.tickets.get('1')];
+    await clock.advance(HOUR);
+    await hookdesk.ticketUpdated({ id: 1, status: 'solved' });
+    await clock.advance(2 * HOUR);
+    // The sweep's page holds the ticket as it was before the update (an event raced the page read).
+    storage.tickets.pages = async function* () {
+      yield stale as NonNullable<(typeof stale)[number]>[];
+    };
+    expect(await hookdesk.sweepSmartRules()).toMatchObject({ tickets: 1, fired: 0 });
+    expect(await triggered(storage, rule.id)).toEqual([]);
+  });
+
   it('sweeps past a corrupt ticket state, logging it', async () => {
     const errors: unknown[][] = [];
     const noop = () => {};
