@@ -366,9 +366,13 @@ export class SmartRuleService {
               result.fired += sent.uuids.length;
               if (sent.held) changes.set(ruleId, true);
             }
-            let state = pruneFired(latest, ids);
+            // Only the fired-rule copy changes here: apply it to the state as it is now, so an event
+            // written by another process while this one claimed and recorded is not overwritten.
+            const stored = changes.size > 0 ? await storage.tickets.get(ticketId) : latest;
+            if (!stored) return;
+            let state = pruneFired(stored, ids);
             for (const [ruleId, fired] of changes) state = withFired(state, ruleId, fired);
-            if (state !== latest) await storage.tickets.put(state);
+            if (state !== stored) await storage.tickets.put(state);
           });
         }
       }

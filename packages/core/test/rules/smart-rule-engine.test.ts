@@ -448,6 +448,32 @@ describe('smart rules: sweeps', () => {
     expect(await triggered(storage, rule.id)).toEqual([]);
   });
 
+  it('keeps a ticket update another process writes while the sweep claims and records', async () => {
+    const { hookdesk, storage, clock } = await harness({ sweepIntervalMs: 0 });
+    const rule = await hookdesk.createSmartRule({
+      name: 'Open over 2h',
+      conditions: openOver2h,
+      action: { type: 'trigger_webhook', url: 'https://example.com/r' },
+    });
+    await hookdesk.ticketCreated({ id: 1, status: 'open' });
+    await clock.advance(3 * HOUR);
+    const claim = storage.ruleFirings.claim.bind(storage.ruleFirings);
+    storage.ruleFirings.claim = async (ruleId, ticketId) => {
+      // Another process records an event for the ticket right now.
+      const state = await storage.tickets.get(ticketId);
+      await storage.tickets.put({
+        ...(state as NonNullable<typeof state>),
+        ticket: { id: 1, status: 'open', note: 'B' },
+      });
+      return claim(ruleId, ticketId);
+    };
+    expect(await hookdesk.sweepSmartRules()).toMatchObject({ fired: 1 });
+    expect(await storage.tickets.get('1')).toMatchObject({
+      ticket: { id: 1, status: 'open', note: 'B' },
+      firedRules: [rule.id],
+    });
+  });
+
   it('sweeps past a corrupt ticket state, logging it', async () => {
     const errors: unknown[][] = [];
     const noop = () => {};
