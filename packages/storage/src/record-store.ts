@@ -2,6 +2,7 @@ import type { Keyv } from 'keyv';
 import type { z } from 'zod';
 import { CorruptRecordError, storageFailure } from './errors.js';
 import { UnreadableValue } from './json-serializer.js';
+import { passesQuickCheck } from './record-checks.js';
 import { describeIssues } from './schemas.js';
 
 /**
@@ -77,6 +78,7 @@ export class RecordStore {
 
   check<T>(key: string, value: unknown, schema: z.ZodType<T>): T {
     if (value instanceof UnreadableValue) throw new CorruptRecordError(this.fullKey(key), value.problem);
+    if (passesQuickCheck(schema, value)) return value as T;
     const result = schema.safeParse(value);
     if (!result.success) throw new CorruptRecordError(this.fullKey(key), describeIssues(result.error));
     return result.data;
