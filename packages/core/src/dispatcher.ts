@@ -109,15 +109,22 @@ export class Dispatcher {
       return;
     }
     const mode: AttemptMode = this.#once.has(uuid) ? 'once' : 'scheduled';
-    const attempted = await this.attempt(record, mode);
+    const attempted = await this.attempt(record, mode, true, cached !== undefined);
     if (attempted) this.#once.delete(uuid);
   };
 
   /**
    * One attempt of `record`, recorded in the log and followed up in the queue. `null` when the
    * engine is closing and the attempt had not started: it stays queued for the next start.
+   * `written`: `record` is what this process itself wrote to the log, so recording the attempt
+   * need not read it back.
    */
-  async attempt(record: DeliveryRecord, mode: AttemptMode, fromQueue = true): Promise<DeliveryRecord | null> {
+  async attempt(
+    record: DeliveryRecord,
+    mode: AttemptMode,
+    fromQueue = true,
+    written = false,
+  ): Promise<DeliveryRecord | null> {
     const { options, storage, queue } = this.#p;
     let webhook: WebhookRecord | undefined;
     if (record.webhookId !== null) {
@@ -201,12 +208,12 @@ export class Dispatcher {
     const nextAttemptAt = dueAt === null ? null : new Date(dueAt).toISOString();
     const status =
       decision.action === 'succeed' ? 'succeeded' : decision.action === 'retry' ? 'pending' : 'failed';
-    const updated = await storage.log.recordAttempt(record.uuid, attempt, {
-      status,
-      nextAttemptAt,
-      headers,
-      signature: headers['x-hookdesk-signature'],
-    });
+    const updated = await storage.log.recordAttempt(
+      record.uuid,
+      attempt,
+      { status, nextAttemptAt, headers, signature: headers['x-hookdesk-signature'] },
+      written ? record : undefined,
+    );
     // The log is written first: a crash before the queue update only means one more attempt.
     if (dueAt !== null) await queue.enqueue([{ uuid: record.uuid, dueAt }]);
     else await queue.remove(record.uuid);

@@ -471,7 +471,7 @@ export class Hookdesk {
     };
     await this.#storage.log.create([record]);
     this.#metrics.deliveries.add(1, { event: 'webhook.test' });
-    return this.#track(this.#dispatcher.attempt(record, 'once', false)) as Promise<DeliveryRecord>;
+    return this.#track(this.#dispatcher.attempt(record, 'once', false, true)) as Promise<DeliveryRecord>;
   }
 
   async #checkUrl(url: string): Promise<void> {

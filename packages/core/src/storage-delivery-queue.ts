@@ -23,6 +23,9 @@ export interface StorageDeliveryQueueOptions {
   logger?: Logger;
 }
 
+/** The latest time the repository can order (storage sort keys hold 13 digits), as "any time". */
+const LATEST_DUE_AT = 10 ** 13 - 2;
+
 /**
  * The in-process `DeliveryQueue` on the storage queue repository: a single process reads due
  * entries and runs them. What survives a crash is whatever the repository holds.
@@ -44,8 +47,6 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   readonly #ready = new Set<string>();
   /** The repository may hold due entries this process has not seen (start, timers, other writers). */
   #scan = true;
-  /** The earliest entry seen was in flight: the next finishing handler looks for a later one. */
-  #recheck = false;
   #handler: DeliveryHandler | null = null;
   #paused = false;
   #closed = false;
@@ -179,16 +180,30 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     if (this.#closed || this.#paused) return;
     if (this.#ready.size > 0) return; // the handlers that finish drain the rest
     // Entries enqueued here set their own wake-up, so once the timer is set the repository is read
-    // again only about once per poll interval, for work other writers added. After a scan, though,
-    // the earliest entry may be one in flight, hiding a later one: look again as handlers finish.
-    if (this.#timerAt !== Number.POSITIVE_INFINITY && !this.#recheck) return;
-    const next = await this.#repo.nextDueAt();
+    // again only about once per poll interval, for work other writers added.
+    if (this.#timerAt !== Number.POSITIVE_INFINITY) return;
+    const next = await this.#nextDueAt();
     const now = this.#clock.now();
-    this.#recheck = next !== null && next <= now && this.#inFlight.size > 0;
-    if (this.#recheck) return;
-    this.#wakeAt(
-      next === null || next <= now ? now + this.#pollIntervalMs : Math.min(next, now + this.#pollIntervalMs),
-    );
+    this.#wakeAt(next === null ? now + this.#pollIntervalMs : Math.min(next, now + this.#pollIntervalMs));
+  }
+
+  /**
+   * When the earliest entry not in flight or cooling down here is due. Skipping those matters: the
+   * earliest entry is often one in flight, and it would hide a later one (say, a retry another
+   * process scheduled); asking the repository's `nextDueAt` again as each handler finished cost a
+   * range read and its pointer reads per delivery.
+   */
+  async #nextDueAt(): Promise<number | null> {
+    const skip = this.#inFlight.size + this.#cooldown.size;
+    const upcoming = await this.#repo.due(LATEST_DUE_AT, skip + 1);
+    const now = this.#clock.now();
+    for (const entry of upcoming) {
+      if (this.#inFlight.has(entry.uuid)) continue;
+      const until = this.#cooldown.get(entry.uuid);
+      if (until !== undefined && until > now) continue;
+      return entry.dueAt;
+    }
+    return null;
   }
 
   #drainReady(): void {

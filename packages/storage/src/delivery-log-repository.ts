@@ -78,9 +78,13 @@ export function deliveryLogRepository(
     uuid: string,
     outcome: AttemptOutcome,
     change: (record: DeliveryRecord) => Partial<DeliveryRecord>,
+    current?: DeliveryRecord,
   ): Promise<DeliveryRecord> {
     validInput(deliveryStatusSchema, outcome.status, 'delivery status');
-    const before = await load(uuid);
+    if (current !== undefined && current.uuid !== uuid) {
+      throw new TypeError(`\`current\` is delivery ${current.uuid}, not ${uuid}.`);
+    }
+    const before = current ?? (await load(uuid));
     const after: DeliveryRecord = {
       ...before,
       ...change(before),
@@ -198,14 +202,19 @@ export function deliveryLogRepository(
       return (await records.read(STORAGE_KEYS.delivery(uuid), deliverySchema)) as DeliveryRecord | undefined;
     },
 
-    async recordAttempt(uuid, attempt, outcome) {
+    async recordAttempt(uuid, attempt, outcome, current) {
       validInput(attemptSchema, attempt, 'delivery attempt');
-      return transition(uuid, outcome, (record) => ({
-        attempts: [...record.attempts, attempt],
-        attemptCount: record.attemptCount + 1,
-        lastAttemptAt: attempt.at,
-        lastStatusCode: attempt.statusCode,
-      }));
+      return transition(
+        uuid,
+        outcome,
+        (record) => ({
+          attempts: [...record.attempts, attempt],
+          attemptCount: record.attemptCount + 1,
+          lastAttemptAt: attempt.at,
+          lastStatusCode: attempt.statusCode,
+        }),
+        current,
+      );
     },
 
     setStatus: (uuid, outcome) => transition(uuid, outcome, () => ({})),

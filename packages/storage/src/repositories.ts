@@ -51,8 +51,17 @@ export interface DeliveryLogRepository {
   /** Durably records new deliveries (status `pending`) with their index entries, in one go. */
   create(records: readonly DeliveryRecord[]): Promise<void>;
   get(uuid: string): Promise<DeliveryRecord | undefined>;
-  /** Appends an attempt and moves the delivery to the outcome's status; returns the new record. */
-  recordAttempt(uuid: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<DeliveryRecord>;
+  /**
+   * Appends an attempt and moves the delivery to the outcome's status; returns the new record.
+   * `current`: the record as this process itself last wrote it (what `create` or a previous
+   * `recordAttempt` was given or returned), which spares reading it back; without it, it is read.
+   */
+  recordAttempt(
+    uuid: string,
+    attempt: DeliveryAttempt,
+    outcome: AttemptOutcome,
+    current?: DeliveryRecord,
+  ): Promise<DeliveryRecord>;
   /** Sets status/nextAttemptAt without an attempt (e.g. a resend re-queues a delivery). */
   setStatus(uuid: string, outcome: AttemptOutcome): Promise<DeliveryRecord>;
   /** Newest first; costs O(limit) reads for a single-field filter. */
