@@ -111,6 +111,45 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/smart-rules',
+    summary: 'Every smart rule',
+    handle: async (ops) => ok({ items: await ops.listSmartRules() }),
+  },
+  {
+    method: 'POST',
+    path: '/api/smart-rules',
+    summary: 'Create a smart rule whose action triggers a webhook',
+    handle: async (ops, input) => ({ status: 201, body: await ops.createSmartRule(await input.body()) }),
+  },
+  {
+    method: 'GET',
+    path: '/api/smart-rules/:id',
+    summary: 'One smart rule',
+    handle: async (ops, input) => ok(await ops.getSmartRule(input.params.id!)),
+  },
+  {
+    method: 'PATCH',
+    path: '/api/smart-rules/:id',
+    summary: 'Edit a smart rule, activate or deactivate it',
+    handle: async (ops, input) => ok(await ops.updateSmartRule(input.params.id!, await input.body())),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/smart-rules/:id',
+    summary: 'Delete a smart rule',
+    handle: async (ops, input) => {
+      await ops.deleteSmartRule(input.params.id!);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/smart-rules/:id/preview',
+    summary: 'Dry run: which known tickets match now, and when each would fire; sends nothing',
+    handle: async (ops, input) => ok(await ops.previewSmartRule(input.params.id!)),
+  },
+  {
+    method: 'GET',
     path: '/api/logs',
     summary: 'Deliveries, newest first, filtered and paginated',
     handle: async (ops, input) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { smartRuleCreateSchema, smartRulePatchSchema } from '../rules/smart-rule-schema.js';
 import { webhookCreateSchema, webhookPatchSchema } from '../webhook-schema.js';
 import { ADMIN_ROUTES } from './admin-routes.js';
 import {
@@ -12,6 +13,7 @@ import {
   rotatedKeyView,
   settingsPatchSchema,
   settingsView,
+  smartRuleView,
   webhookView,
   webhookWithHealthView,
 } from './admin-schemas.js';
@@ -42,6 +44,12 @@ const ROUTE_SCHEMAS: Record<string, { request?: z.ZodType; response?: z.ZodType;
   'PATCH /api/webhooks/:id': { request: webhookPatchSchema, response: webhookView },
   'DELETE /api/webhooks/:id': { status: 204 },
   'POST /api/webhooks/:id/test': { response: logEntryView },
+  'GET /api/smart-rules': { response: z.object({ items: z.array(smartRuleView) }) },
+  'POST /api/smart-rules': { request: smartRuleCreateSchema, response: smartRuleView, status: 201 },
+  'GET /api/smart-rules/:id': { response: smartRuleView },
+  'PATCH /api/smart-rules/:id': { request: smartRulePatchSchema, response: smartRuleView },
+  'DELETE /api/smart-rules/:id': { status: 204 },
+  'POST /api/smart-rules/:id/preview': {},
   'GET /api/logs': {
     response: z.object({ items: z.array(logSummaryView), nextCursor: z.string().nullable() }),
   },
