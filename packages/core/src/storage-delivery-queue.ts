@@ -45,6 +45,12 @@ export class StorageDeliveryQueue implements DeliveryQueue {
    * this is only a shortcut, and a scan may still return an entry (then skipped or found done).
    */
   readonly #ready = new Set<string>();
+  /**
+   * Entries enqueued as due while their previous attempt was still in flight (a resend racing the
+   * attempt it follows). That attempt ends by removing its entry from the repository, so each is
+   * written again and run once the attempt is done, or the resend would be lost.
+   */
+  readonly #rerun = new Set<string>();
   /** The repository may hold due entries this process has not seen (start, timers, other writers). */
   #scan = true;
   #handler: DeliveryHandler | null = null;
@@ -71,8 +77,9 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     const now = this.#clock.now();
     let later = Number.POSITIVE_INFINITY;
     for (const entry of entries) {
-      if (entry.dueAt <= now) this.#ready.add(entry.uuid);
-      else later = Math.min(later, entry.dueAt);
+      if (entry.dueAt > now) later = Math.min(later, entry.dueAt);
+      else if (this.#inFlight.has(entry.uuid)) this.#rerun.add(entry.uuid);
+      else this.#ready.add(entry.uuid);
     }
     if (this.#ready.size > 0) this.#poll();
     if (later !== Number.POSITIVE_INFINITY) this.#wakeAt(later);
@@ -206,6 +213,18 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     return null;
   }
 
+  /** Writes a rerun entry back (its finished attempt removed it) and hands it out again. */
+  async #requeue(uuid: string): Promise<void> {
+    try {
+      await this.#repo.schedule([{ uuid, dueAt: this.#clock.now() }]);
+    } catch (error) {
+      // It still runs from memory; were this process to stop first, its log entry still says
+      // pending and the start-up recovery queues it again.
+      this.#logger.error({ err: error, uuid }, 'Hookdesk could not write a delivery back to the queue');
+    }
+    this.#ready.add(uuid);
+  }
+
   #drainReady(): void {
     for (const uuid of this.#ready) {
       if (this.#inFlight.size >= this.#concurrency || this.#paused || this.#closed) return;
@@ -225,6 +244,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
         this.#wakeAt(this.#clock.now() + this.#errorBackoffMs);
         this.#scan = true;
       } finally {
+        if (this.#rerun.delete(uuid)) await this.#requeue(uuid);
         this.#inFlight.delete(uuid);
         this.#poll();
       }

@@ -1,0 +1,41 @@
+import { createStorage } from '@hookdesk/storage';
+import { describe, expect, it } from 'vitest';
+import { StorageDeliveryQueue } from '../src/index.js';
+import { FakeClock } from './support/fake-clock.js';
+import { until } from './support/until.js';
+
+// A resend enqueues a delivery whose last attempt may still be finishing: that attempt then
+// removes the delivery from the queue. The resend must still run, and stay queued until it has.
+describe('StorageDeliveryQueue, enqueue while the same delivery is in flight', () => {
+  it('runs it again once the attempt in flight is done, and keeps it queued until then', async () => {
+    const storage = await createStorage({ store: 'memory' });
+    const clock = new FakeClock();
+    const queue = new StorageDeliveryQueue(storage.queue, { clock, pollIntervalMs: 3_600_000 });
+    const runs: string[] = [];
+    let finishFirst!: () => void;
+    const firstDone = new Promise<void>((resolve) => {
+      finishFirst = resolve;
+    });
+    queue.start(async (uuid) => {
+      runs.push(uuid);
+      if (runs.length === 1) {
+        await firstDone;
+        // The finished attempt takes its delivery off the queue, as the dispatcher does.
+        await queue.remove(uuid);
+      } else {
+        await queue.remove(uuid);
+      }
+    });
+    const uuid = '3f1c9a4e-6b1d-4c39-9a55-2a7f0c1e8b6d';
+    await queue.enqueue([{ uuid, dueAt: clock.now() }]);
+    await until(() => runs.length === 1, 'the first attempt');
+    await queue.enqueue([{ uuid, dueAt: clock.now() }]); // the resend, while attempt 1 is in flight
+    finishFirst();
+    await until(() => runs.length === 2, 'the resend to run', 2000);
+    expect(runs).toEqual([uuid, uuid]);
+    await until(() => queue.inFlight === 0, 'nothing in flight');
+    expect(await storage.queue.size()).toBe(0);
+    await queue.close();
+    await storage.close();
+  });
+});
