@@ -19,6 +19,7 @@ export async function openHelpdesk(config: ExampleConfig): Promise<Helpdesk> {
   const hookdesk = createHookdesk({
     storage,
     allowPrivateNetworks: config.allowPrivateNetworks,
+    sweepIntervalMs: config.sweepIntervalMs,
     ...(config.retrySchedule ? { retrySchedule: config.retrySchedule } : {}),
   });
   await hookdesk.ready();

@@ -73,6 +73,7 @@ export function exampleHelpdeskE2E(api: ConformanceTestApi, options: ExampleHelp
         HOOKDESK_ADMIN_TOKEN: TOKEN,
         HOOKDESK_ALLOW_PRIVATE_NETWORKS: '1',
         HOOKDESK_RETRY_SCHEDULE: '200ms,200ms',
+        HOOKDESK_SWEEP_INTERVAL: '200ms',
         ...options.env,
       });
 
@@ -169,12 +170,43 @@ export function exampleHelpdeskE2E(api: ConformanceTestApi, options: ExampleHelp
       await call(base, 'POST', '/api/tickets', { subject: 'Third, unheard' });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(receiver.requests.length).toBe(before);
-      const logsBefore = await admin('GET', '/logs');
       const second2 = await admin('POST', '/webhooks', { url: receiver.url, events: ['ticket.created'] });
       expect((await admin('DELETE', `/webhooks/${webhookId}`)).status).toBe(204);
       expect((await admin('GET', `/webhooks/${webhookId}`)).status).toBe(404);
 
+      // Smart rules: one on a field fires from the ticket event, one on time fires from a sweep.
+      const onUrgent = await admin('POST', '/smart-rules', {
+        name: 'Urgent',
+        conditions: { all: [{ field: 'priority', op: 'is', value: 'urgent' }] },
+        action: { type: 'trigger_webhook', url: receiver.url },
+      });
+      expect(onUrgent.status).toBe(201);
+      const stale = await admin('POST', '/smart-rules', {
+        name: 'Open for a second',
+        conditions: {
+          all: [
+            { field: 'subject', op: 'is', value: 'Slow burn' },
+            { time: 'since_created', op: 'gt', hours: 1 / 3600, clock: 'calendar' },
+          ],
+        },
+        action: { type: 'trigger_webhook', url: receiver.url },
+      });
+      expect(stale.status).toBe(201);
+      const seenBefore = receiver.requests.length;
+      await call(base, 'POST', '/api/tickets', { subject: 'Urgent one', priority: 'urgent' });
+      await call(base, 'POST', '/api/tickets', { subject: 'Slow burn' });
+      const firings = async () =>
+        receiver!.requests
+          .slice(seenBefore)
+          .map((r) => JSON.parse(r.body.toString('utf8')))
+          .filter((b) => b.event === 'smart_rule.triggered');
+      const fired = await eventually(firings, (bodies) => bodies.length >= 2, 'both smart rules to fire');
+      expect(fired.map((b) => b.smart_rule.name).sort()).toEqual(['Open for a second', 'Urgent']);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await firings()).toHaveLength(2);
+
       // Restart: tickets, webhooks, the log and the key are all still there.
+      const logsBefore = await admin('GET', '/logs');
       // Within EXAMPLES.md's 10 s; pnpm's own exit status reports the signal, so the app's
       // clean stop shows in its output.
       const stopping = Date.now();
@@ -193,8 +225,11 @@ export function exampleHelpdeskE2E(api: ConformanceTestApi, options: ExampleHelp
       expect(webhooks.body.items.map((w: { id: string }) => w.id)).toEqual([second2.body.id]);
       const logsAfter = await adminAgain('GET', '/logs');
       expect(logsAfter.body.items).toEqual(logsBefore.body.items);
-      const fourth = await call(again, 'POST', '/api/tickets', { subject: 'Fourth' });
-      expect(fourth.body.id).toBe(4);
+      const next = await call(again, 'POST', '/api/tickets', { subject: 'After the restart' });
+      expect(next.body.id).toBe(6);
+      // The time rule fired for "Slow burn" before the restart; sweeps after it fire nothing again.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(await firings()).toHaveLength(2);
     });
   });
 }
