@@ -1,30 +1,14 @@
 import { keyProblem, RESERVED_HEADERS, WEBHOOK_EVENT_TYPES } from '@hookdesk/wire';
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
+import { targetUrlSchema } from './target-url-schema.js';
 
 // RFC 9110 token: what a header name may be made of.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // No CR/LF/NUL in a value, so a custom header can never smuggle another header.
 const HEADER_VALUE = /^[^\r\n\0]*$/;
 
-const url = z.string().superRefine((value, ctx) => {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'Enter a full URL such as https://example.com/hooks.' });
-    return;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    ctx.addIssue({
-      code: 'custom',
-      message: `The URL must start with http:// or https://, not ${parsed.protocol}//.`,
-    });
-  }
-  if (parsed.username || parsed.password) {
-    ctx.addIssue({ code: 'custom', message: 'Put credentials in a custom header, not in the URL.' });
-  }
-});
+const url = targetUrlSchema;
 
 const events = z
   .array(z.enum(WEBHOOK_EVENT_TYPES, { error: `Events are ${WEBHOOK_EVENT_TYPES.join(' and ')}.` }))

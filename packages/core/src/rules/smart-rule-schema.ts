@@ -1,29 +1,10 @@
 import { z } from 'zod';
+import { targetUrlSchema } from '../target-url-schema.js';
 import { conditionsSchema } from './condition-schema.js';
 import { workScheduleSchema } from './work-schedule-schema.js';
 
-// Same URL rule as a webhook's `url` (webhook-schema.ts): http(s) only, no credentials in the URL.
 // The SSRF check needs DNS, so it runs in the engine on save, on the URLs of `smartRuleUrlsToCheck`.
-const url = z
-  .string({ error: 'Enter the URL to call, such as https://example.com/hooks.' })
-  .superRefine((value, ctx) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'Enter a full URL such as https://example.com/hooks.' });
-      return;
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      ctx.addIssue({
-        code: 'custom',
-        message: `The URL must start with http:// or https://, not ${parsed.protocol}//.`,
-      });
-    }
-    if (parsed.username || parsed.password) {
-      ctx.addIssue({ code: 'custom', message: 'Put credentials in a custom header, not in the URL.' });
-    }
-  });
+const url = targetUrlSchema;
 
 const action = z.strictObject(
   {
