@@ -58,12 +58,19 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
       pointer ? [{ set, member: sortKey(pointer.dueAt, pointer.uuid) }] : [],
     );
     if (remove.length === 0) return;
+    const removePointers = () =>
+      records.removeMany(
+        current.flatMap((pointer) => (pointer ? [STORAGE_KEYS.queueEntry(pointer.uuid)] : [])),
+      );
+    if (index.sharesStoreCommits) {
+      // Issued together, they commit in one transaction: one commit per removal, not two.
+      await Promise.all([index.update({ remove }), removePointers()]);
+      return;
+    }
     // The member before the pointer: a reader never finds a member whose pointer is gone
     // unless the entry is being removed, and then dropping the member is right.
     await index.update({ remove });
-    await records.removeMany(
-      current.flatMap((pointer) => (pointer ? [STORAGE_KEYS.queueEntry(pointer.uuid)] : [])),
-    );
+    await removePointers();
   }
 
   return {
