@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { Clock } from './clock.js';
 import { type AddressGuard, parseIp, type Resolver } from './ssrf-guard.js';
@@ -57,6 +58,8 @@ type LookupCallback = (
 export class Sender {
   readonly #options: SenderOptions;
   readonly #pools = new Map<string, Pool>();
+  /** Parsed target URLs: a webhook's URL is sent to again and again, and `new URL` is not free. */
+  readonly #targets = new Map<string, Target>();
   #closed = false;
 
   constructor(options: SenderOptions) {
@@ -109,11 +112,10 @@ export class Sender {
       ...partial,
       durationMs: Math.round(performance.now() - started),
     });
-    const url = new URL(request.url);
-    // An IP literal never reaches the lookup hook, so it is checked here.
-    const literal = parseIp(url.hostname);
-    if (literal) {
-      const reason = this.#options.guard.check(literal);
+    const target = this.#target(request.url);
+    // An IP literal never reaches the lookup hook, so it is checked here, on every send.
+    if (target.literal) {
+      const reason = this.#options.guard.check(target.literal);
       if (reason) return result({ error: `Refused to connect: ${reason}.`, blocked: true });
     }
 
@@ -124,9 +126,9 @@ export class Sender {
     let retryAfter: string | null = null;
     const kept: Buffer[] = [];
     try {
-      const response = await this.#pool(url.origin).request({
+      const response = await this.#pool(target.origin).request({
         method: 'POST',
-        path: url.pathname + url.search,
+        path: target.path,
         headers: request.headers,
         body: request.body,
         signal: controller.signal,
@@ -134,18 +136,7 @@ export class Sender {
       statusCode = response.statusCode;
       const header = response.headers['retry-after'];
       retryAfter = Array.isArray(header) ? (header[0] ?? null) : (header ?? null);
-      let size = 0;
-      const cap = this.#options.maxResponseBytes;
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        const room = cap - size;
-        kept.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-        size += Math.min(chunk.length, room);
-        if (size >= cap) {
-          // Stop reading: the rest of a large response is neither needed nor wanted.
-          response.body.destroy();
-          break;
-        }
-      }
+      await readCapped(response.body, this.#options.maxResponseBytes, kept);
       return result({ statusCode, retryAfter, responseExcerpt: excerpt(kept) });
     } catch (error) {
       const blocked = findBlocked(error);
@@ -166,12 +157,76 @@ export class Sender {
     }
   }
 
+  #target(url: string): Target {
+    let target = this.#targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = {
+        origin: parsed.origin,
+        path: parsed.pathname + parsed.search,
+        literal: parseIp(parsed.hostname),
+      };
+      // Bounded: URLs come from webhooks and rules, but nothing stops an admin making many.
+      if (this.#targets.size >= MAX_CACHED_TARGETS) this.#targets.clear();
+      this.#targets.set(url, target);
+    }
+    return target;
+  }
+
   /** Waits for requests in flight, then closes every connection. */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
     this.#pools.clear();
   }
+}
+
+interface Target {
+  origin: string;
+  path: string;
+  /** The host as an IP address when it is one, for the guard. */
+  literal: ReturnType<typeof parseIp>;
+}
+
+const MAX_CACHED_TARGETS = 10_000;
+
+/**
+ * Reads `body` into `kept` up to `cap` bytes, then stops reading (the rest of a large response is
+ * neither needed nor wanted). Listeners rather than `for await`, whose iterator costs a few µs per
+ * response. Rejects with the stream's error, e.g. the deadline's abort.
+ */
+function readCapped(body: Readable, cap: number, kept: Buffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      const room = cap - size;
+      kept.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      size += Math.min(chunk.length, room);
+      if (size >= cap) {
+        done();
+        body.destroy();
+        resolve();
+      }
+    };
+    const onEnd = () => {
+      done();
+      resolve();
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const done = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      // A later error (say, from the destroy above) must not go unhandled.
+      body.on('error', () => {});
+    };
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+  });
 }
 
 function excerpt(chunks: Buffer[]): string | null {
