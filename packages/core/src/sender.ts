@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
@@ -119,9 +120,9 @@ export class Sender {
       if (reason) return result({ error: `Refused to connect: ${reason}.`, blocked: true });
     }
 
-    const controller = new AbortController();
+    const deadline = new Deadline();
     const { timeoutMs } = this.#options;
-    const timer = this.#options.clock.setTimeout(() => controller.abort(), timeoutMs);
+    const timer = this.#options.clock.setTimeout(() => deadline.abort(), timeoutMs);
     let statusCode: number | null = null;
     let retryAfter: string | null = null;
     const kept: Buffer[] = [];
@@ -131,7 +132,7 @@ export class Sender {
         path: target.path,
         headers: request.headers,
         body: request.body,
-        signal: controller.signal,
+        signal: deadline,
       });
       statusCode = response.statusCode;
       const header = response.headers['retry-after'];
@@ -142,7 +143,7 @@ export class Sender {
       const blocked = findBlocked(error);
       const message = blocked
         ? blocked.message
-        : controller.signal.aborted
+        : deadline.aborted
           ? `No complete response within ${timeoutMs} ms.`
           : describe(error);
       return result({
@@ -178,6 +179,21 @@ export class Sender {
     this.#closed = true;
     await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
     this.#pools.clear();
+  }
+}
+
+/**
+ * The attempt's deadline as undici's `signal`, which may be an emitter of `abort` with an `aborted`
+ * flag: an `AbortController` and its signal cost ~15 µs more per attempt here (measured against
+ * raw undici), about as much as the rest of the sender.
+ */
+class Deadline extends EventEmitter {
+  aborted = false;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit('abort');
   }
 }
 
