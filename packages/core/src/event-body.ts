@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { DeliveryRecord } from '@hookdesk/storage';
 import type { EventBody, EventType } from '@hookdesk/wire';
 
 /** An event body without its uuid: what every delivery of one fan-out shares. */
@@ -38,4 +40,33 @@ export function bodyFor(template: EventTemplate, uuid: string): string {
     throw new TypeError('`uuid` must be a lowercase RFC 9562 uuid such as crypto.randomUUID() returns.');
   }
   return `{"uuid":"${uuid}"${template.tail}`;
+}
+
+/** Where one delivery goes: a webhook, or a smart rule's action URL. */
+export interface DeliveryTarget {
+  webhookId: string | null;
+  ruleId: string | null;
+  url: string;
+}
+
+/** A new delivery of the template to the target, pending, due at once, with no attempt yet. */
+export function pendingDelivery(template: EventTemplate, target: DeliveryTarget): DeliveryRecord {
+  const uuid = randomUUID();
+  return {
+    uuid,
+    event: template.event,
+    webhookId: target.webhookId,
+    ruleId: target.ruleId,
+    url: target.url,
+    status: 'pending',
+    body: bodyFor(template, uuid),
+    headers: {},
+    signature: '',
+    createdAt: template.createdAt,
+    lastAttemptAt: null,
+    nextAttemptAt: template.createdAt,
+    lastStatusCode: null,
+    attemptCount: 0,
+    attempts: [],
+  };
 }

@@ -11,7 +11,12 @@ import { computeChanges, generateKey, keyPreview, type Ticket, type TicketChange
 import type { DeliveryQueue } from './delivery-queue.js';
 import { Dispatcher } from './dispatcher.js';
 import { ConflictError, DeliveryError, NotFoundError, ValidationError } from './errors.js';
-import { bodyFor, createEventTemplate, type EventTemplate, type SharedEventBody } from './event-body.js';
+import {
+  createEventTemplate,
+  type EventTemplate,
+  pendingDelivery,
+  type SharedEventBody,
+} from './event-body.js';
 import { type HookdeskEventMap, type HookdeskEventName, HookdeskEvents } from './hookdesk-events.js';
 import { KeyRing, rotated } from './key-ring.js';
 import { createMetrics, type HookdeskMetrics } from './metrics.js';
@@ -289,26 +294,7 @@ export class Hookdesk {
         413,
       );
     }
-    const records: DeliveryRecord[] = targets.map((target) => {
-      const uuid = randomUUID();
-      return {
-        uuid,
-        event: template.event,
-        webhookId: target.webhookId,
-        ruleId: target.ruleId,
-        url: target.url,
-        status: 'pending',
-        body: bodyFor(template, uuid),
-        headers: {},
-        signature: '',
-        createdAt: template.createdAt,
-        lastAttemptAt: null,
-        nextAttemptAt: template.createdAt,
-        lastStatusCode: null,
-        attemptCount: 0,
-        attempts: [],
-      };
-    });
+    const records = targets.map((target) => pendingDelivery(template, target));
     // Log and queue are written at once; an attempt waits for the log write (Dispatcher.remember),
     // and a pending log entry whose queue write was lost is re-queued at start-up (#recover).
     const written = this.#storage.log.create(records);
@@ -451,24 +437,7 @@ export class Hookdesk {
       created_at: new Date(this.#o.clock.now()).toISOString(),
       webhook: { id: webhook.id, name: webhook.name },
     });
-    const uuid = randomUUID();
-    const record: DeliveryRecord = {
-      uuid,
-      event: 'webhook.test',
-      webhookId: webhook.id,
-      ruleId: null,
-      url: webhook.url,
-      status: 'pending',
-      body: bodyFor(template, uuid),
-      headers: {},
-      signature: '',
-      createdAt: template.createdAt,
-      lastAttemptAt: null,
-      nextAttemptAt: template.createdAt,
-      lastStatusCode: null,
-      attemptCount: 0,
-      attempts: [],
-    };
+    const record = pendingDelivery(template, { webhookId: webhook.id, ruleId: null, url: webhook.url });
     await this.#storage.log.create([record]);
     this.#metrics.deliveries.add(1, { event: 'webhook.test' });
     return this.#track(this.#dispatcher.attempt(record, 'once', false, true)) as Promise<DeliveryRecord>;
