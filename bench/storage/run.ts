@@ -6,7 +6,6 @@
 // with a note when not answering; their data lives in a namespace of its own, deleted after.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,11 +16,10 @@ import {
   type HookdeskStorage,
   openEmbeddedStore,
 } from '@hookdesk/storage';
+import { POSTGRES_URL, postgresAvailable, REDIS_URL, redisAvailable } from '@hookdesk/test-kit';
 import { open } from 'lmdb';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
-const REDIS_URL = process.env.HOOKDESK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const POSTGRES_URL = process.env.HOOKDESK_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const APPEND_ENTRIES = 20_000;
 const SEQUENTIAL_ENTRIES = 1_000;
@@ -71,20 +69,6 @@ function delivery(i: number, prefix: string): DeliveryRecord {
     attemptCount: 1,
     attempts: [],
   };
-}
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(Number(port), hostname, () => done(true));
-  });
 }
 
 /** Entries/s appending `count` deliveries, `perCall` per `create`, `concurrency` calls in flight. */
@@ -270,10 +254,10 @@ async function main() {
     const listings: ListingResult[] = [];
     listings.push(await listingBench('embedded', () => createStorage({ path: join(dbRoot, 'list') })));
     const namespace = `hookdesk-bench-${randomUUID()}`;
-    if (await reachable(REDIS_URL)) {
+    if (await redisAvailable()) {
       listings.push(await listingBench('redis', () => createStorage({ store: REDIS_URL, namespace })));
     } else notes.push(`redis skipped: nothing answers at ${REDIS_URL}`);
-    if (await reachable(POSTGRES_URL)) {
+    if (await postgresAvailable()) {
       listings.push(await listingBench('postgres', () => createStorage({ store: POSTGRES_URL, namespace })));
     } else notes.push(`postgres skipped: nothing answers at ${POSTGRES_URL}`);
 
