@@ -32,11 +32,10 @@ export class RecordStore {
     return value === undefined ? undefined : this.check(key, value, schema);
   }
 
-  async readMany<T>(keys: readonly string[], schema: z.ZodType<T>): Promise<(T | undefined)[]> {
-    if (keys.length === 0) return [];
-    let values: unknown[];
+  /** The raw values of `keys` (at least one), an outage surfacing as a `StorageError`. */
+  async #fetchMany(keys: readonly string[]): Promise<unknown[]> {
     try {
-      values = await this.keyv.getMany([...keys]);
+      return await this.keyv.getMany([...keys]);
     } catch (error) {
       throw storageFailure(
         this.backend,
@@ -44,6 +43,11 @@ export class RecordStore {
         error,
       );
     }
+  }
+
+  async readMany<T>(keys: readonly string[], schema: z.ZodType<T>): Promise<(T | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.#fetchMany(keys);
     return values.map((value, at) =>
       value === undefined ? undefined : this.check(keys[at]!, value, schema),
     );
@@ -55,16 +59,7 @@ export class RecordStore {
     schema: z.ZodType<T>,
   ): Promise<(T | undefined | CorruptRecordError)[]> {
     if (keys.length === 0) return [];
-    let values: unknown[];
-    try {
-      values = await this.keyv.getMany([...keys]);
-    } catch (error) {
-      throw storageFailure(
-        this.backend,
-        `reading ${keys.length} keys ("${this.fullKey(keys[0]!)}", …)`,
-        error,
-      );
-    }
+    const values = await this.#fetchMany(keys);
     return values.map((value, at) => {
       if (value === undefined) return undefined;
       try {
