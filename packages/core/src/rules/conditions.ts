@@ -230,6 +230,15 @@ interface Flags {
   change: boolean;
 }
 
+/** Unparsed conditions could nest without bound; parsed ones never pass this. */
+function assertDepth(depth: number): void {
+  if (depth > MAX_CONDITION_DEPTH) {
+    throw new TypeError(
+      `\`conditions\` nest deeper than ${MAX_CONDITION_DEPTH} levels; parse them with smartRuleCreateSchema first.`,
+    );
+  }
+}
+
 function compileNode(
   node: ConditionNode,
   schedule: WorkSchedule | null,
@@ -237,11 +246,7 @@ function compileNode(
   flags: Flags,
   depth: number,
 ): Node {
-  if (depth > MAX_CONDITION_DEPTH) {
-    throw new TypeError(
-      `\`conditions\` nest deeper than ${MAX_CONDITION_DEPTH} levels; parse them with smartRuleCreateSchema first.`,
-    );
-  }
+  assertDepth(depth);
   if (isGroup(node)) {
     const isAll = 'all' in node;
     const items = isAll ? (node as { all: ConditionNode[] }).all : (node as { any: ConditionNode[] }).any;
@@ -431,11 +436,7 @@ function timesOf(
   now: number,
   depth: number,
 ): Times {
-  if (depth > MAX_CONDITION_DEPTH) {
-    throw new TypeError(
-      `\`conditions\` nest deeper than ${MAX_CONDITION_DEPTH} levels; parse them with smartRuleCreateSchema first.`,
-    );
-  }
+  assertDepth(depth);
   if (isGroup(node)) {
     const isAll = 'all' in node;
     const items = isAll ? (node as { all: ConditionNode[] }).all : (node as { any: ConditionNode[] }).any;
