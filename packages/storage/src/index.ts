@@ -47,7 +47,7 @@ export type {
   WebhookRepository,
 } from './repositories.js';
 export { DEFAULT_RETENTION_DAYS, type RetentionOption } from './retention.js';
-export type { RuleFiringRepository } from './rule-firing-repository.js';
+export type { RuleFiringIntent, RuleFiringRepository } from './rule-firing-repository.js';
 export { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
 export type { StoreOption } from './store-backend.js';
 export type { TicketStateRecord, TicketStateRepository } from './ticket-state-repository.js';

@@ -32,13 +32,20 @@ export class LmdbOrderedIndex implements OrderedIndex {
     await Promise.all(writes);
   }
 
-  async addIfAbsent(set: string, member: string): Promise<boolean> {
+  async addIfAbsent(set: string, member: string, value?: string): Promise<boolean> {
     const key = set + SEPARATOR + member;
     // The existence check runs inside lmdb's write transaction, which holds the environment's
-    // single-writer lock across processes; it resolves `true` only when the put ran.
+    // single-writer lock across processes; it resolves `true` only when the put ran. The value is
+    // the key's data, so it is written by that same put.
+    const data = value === undefined ? EMPTY : Buffer.from(value, 'utf8');
     return this.#db.ifNoExists(key, () => {
-      this.#db.put(key, EMPTY);
+      this.#db.put(key, data);
     });
+  }
+
+  async memberValue(set: string, member: string): Promise<string | undefined> {
+    const data = this.#db.get(set + SEPARATOR + member);
+    return data === undefined || data.length === 0 ? undefined : data.toString('utf8');
   }
 
   async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {

@@ -16,15 +16,20 @@ function lowerBound(items: string[], value: string): number {
 /** Sorted arrays per set; the in-memory counterpart of the Keyv `Map` store. */
 export class MemoryOrderedIndex implements OrderedIndex {
   readonly #sets = new Map<string, string[]>();
+  /** Values of the members `addIfAbsent` gave one, per set. */
+  readonly #values = new Map<string, Map<string, string>>();
 
   async update({ add = [], remove = [] }: IndexUpdate): Promise<void> {
     for (const [set, members] of groupBySet(remove)) {
       const items = this.#sets.get(set);
       if (!items) continue;
+      const values = this.#values.get(set);
       for (const member of members) {
         const at = lowerBound(items, member);
         if (items[at] === member) items.splice(at, 1);
+        values?.delete(member);
       }
+      if (values?.size === 0) this.#values.delete(set);
     }
     for (const [set, members] of groupBySet(add)) {
       let items = this.#sets.get(set);
@@ -39,7 +44,7 @@ export class MemoryOrderedIndex implements OrderedIndex {
     }
   }
 
-  async addIfAbsent(set: string, member: string): Promise<boolean> {
+  async addIfAbsent(set: string, member: string, value?: string): Promise<boolean> {
     let items = this.#sets.get(set);
     if (!items) {
       items = [];
@@ -48,7 +53,19 @@ export class MemoryOrderedIndex implements OrderedIndex {
     const at = lowerBound(items, member);
     if (items[at] === member) return false;
     items.splice(at, 0, member);
+    if (value !== undefined) {
+      let values = this.#values.get(set);
+      if (!values) {
+        values = new Map();
+        this.#values.set(set, values);
+      }
+      values.set(member, value);
+    }
     return true;
+  }
+
+  async memberValue(set: string, member: string): Promise<string | undefined> {
+    return this.#values.get(set)?.get(member);
   }
 
   async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {

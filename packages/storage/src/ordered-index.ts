@@ -41,8 +41,15 @@ export interface OrderedIndex {
    * `ZADD NX`, PostgreSQL `ON CONFLICT DO NOTHING`, an lmdb write-transaction check): `true` when
    * this call added it. Of several callers racing for one member exactly one gets `true`, so it
    * serves as a claim (smart rules fire once per ticket across processes with it).
+   *
+   * `value` (a non-empty string) is stored with the member in the same atomic step, only when this
+   * call added it: the claim's owner, read back with `memberValue`. Removing the member drops it.
+   * Members that carry a value are written by `addIfAbsent` only: `update`'s `add` is for plain
+   * members, and on the embedded store it would clear a value.
    */
-  addIfAbsent(set: string, member: string): Promise<boolean>;
+  addIfAbsent(set: string, member: string, value?: string): Promise<boolean>;
+  /** The value `addIfAbsent` stored with `member`; `undefined` when the member is absent or has none. */
+  memberValue(set: string, member: string): Promise<string | undefined>;
   range(set: string, range: IndexRange): Promise<string[]>;
   count(set: string): Promise<number>;
   /** Releases what the index itself opened (not the Keyv store it may share). */
@@ -67,13 +74,21 @@ export function prefixedIndex(index: OrderedIndex, prefix: string): OrderedIndex
   return {
     sharesStoreCommits: index.sharesStoreCommits,
     update: ({ add, remove }) => index.update({ add: entries(add), remove: entries(remove) }),
-    addIfAbsent: (set, member) => {
+    addIfAbsent: (set, member, value) => {
       if (typeof index.addIfAbsent !== 'function') {
         throw new TypeError(
-          '`index` has no addIfAbsent(set, member): implement it as an atomic add-if-absent (see OrderedIndex).',
+          '`index` has no addIfAbsent(set, member, value): implement it as an atomic add-if-absent (see OrderedIndex).',
         );
       }
-      return index.addIfAbsent(prefix + set, member);
+      return index.addIfAbsent(prefix + set, member, value);
+    },
+    memberValue: (set, member) => {
+      if (typeof index.memberValue !== 'function') {
+        throw new TypeError(
+          '`index` has no memberValue(set, member): implement it to read what addIfAbsent stored (see OrderedIndex).',
+        );
+      }
+      return index.memberValue(prefix + set, member);
     },
     range: (set, range) => index.range(prefix + set, range),
     count: (set) => index.count(prefix + set),
@@ -93,8 +108,10 @@ export function guardedIndex(index: OrderedIndex, backend: string): OrderedIndex
   return {
     sharesStoreCommits: index.sharesStoreCommits,
     update: (update) => guard('updating the log/queue index', () => index.update(update)),
-    addIfAbsent: (set, member) =>
-      guard(`claiming a member of index "${set}"`, () => index.addIfAbsent(set, member)),
+    addIfAbsent: (set, member, value) =>
+      guard(`claiming a member of index "${set}"`, () => index.addIfAbsent(set, member, value)),
+    memberValue: (set, member) =>
+      guard(`reading a member's value in index "${set}"`, () => index.memberValue(set, member)),
     range: (set, range) => guard(`reading index "${set}"`, () => index.range(set, range)),
     count: (set) => guard(`counting index "${set}"`, () => index.count(set)),
     close: () => index.close(),

@@ -14,6 +14,7 @@ function quote(identifier: string): string {
  * Ordered sets as rows of one table whose primary key (a btree) is `(set_name, member)`, with the
  * "C" collation so order is byte order. A page is `ORDER BY member DESC LIMIT n` on that btree;
  * an update is one statement (atomic), and `ON CONFLICT DO NOTHING` makes concurrent appends safe.
+ * A member's value (`addIfAbsent`) is the row's nullable `value` column.
  */
 export class PostgresOrderedIndex implements OrderedIndex {
   readonly #query: PostgresQuery;
@@ -27,21 +28,35 @@ export class PostgresOrderedIndex implements OrderedIndex {
 
   /** Creates the table on first use; a failure (server down) is retried by the next call. */
   #ensureTable(): Promise<void> {
-    this.#ready ??= this.#query(
+    this.#ready ??= this.#createTable().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  async #createTable(): Promise<void> {
+    // Two processes creating the table (or adding the column) at once: the loser sees a
+    // duplicate type, table or column, and the table is there all the same.
+    const raced = (error: { code?: string }) => {
+      if (error.code !== '23505' && error.code !== '42P07' && error.code !== '42701') throw error;
+    };
+    await this.#query(
       `CREATE TABLE IF NOT EXISTS ${this.#table} (
          set_name text COLLATE "C" NOT NULL,
          member text COLLATE "C" NOT NULL,
+         value text,
          PRIMARY KEY (set_name, member))`,
-    ).then(
-      () => undefined,
-      (error: { code?: string }) => {
-        // Two processes creating the table at once: the loser sees a duplicate type or table.
-        if (error.code === '23505' || error.code === '42P07') return;
-        this.#ready = undefined;
-        throw error;
-      },
+    ).catch(raced);
+    // A table made before members had values gains the column. Looked up first: ALTER TABLE takes
+    // an exclusive lock even when the column exists, and every process runs this at start.
+    const found = await this.#query(
+      `SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'value' AND NOT attisdropped`,
+      [this.#table],
     );
-    return this.#ready;
+    if (found.length === 0) {
+      await this.#query(`ALTER TABLE ${this.#table} ADD COLUMN IF NOT EXISTS value text`).catch(raced);
+    }
   }
 
   async update({ add = [], remove = [] }: IndexUpdate): Promise<void> {
@@ -70,14 +85,24 @@ export class PostgresOrderedIndex implements OrderedIndex {
     );
   }
 
-  async addIfAbsent(set: string, member: string): Promise<boolean> {
+  async addIfAbsent(set: string, member: string, value?: string): Promise<boolean> {
     await this.#ensureTable();
-    // The primary key decides: of racing inserts exactly one returns its row.
+    // The primary key decides: of racing inserts exactly one returns its row, value included.
     const rows = await this.#query(
-      `INSERT INTO ${this.#table} (set_name, member) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS added`,
-      [set, member],
+      `INSERT INTO ${this.#table} (set_name, member, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS added`,
+      [set, member, value ?? null],
     );
     return rows.length === 1;
+  }
+
+  async memberValue(set: string, member: string): Promise<string | undefined> {
+    await this.#ensureTable();
+    const rows = await this.#query(`SELECT value FROM ${this.#table} WHERE set_name = $1 AND member = $2`, [
+      set,
+      member,
+    ]);
+    const value = rows[0]?.value;
+    return typeof value === 'string' ? value : undefined;
   }
 
   async range(set: string, { from, below, limit, order }: IndexRange): Promise<string[]> {
