@@ -47,11 +47,16 @@ export interface DeliveryTarget {
   webhookId: string | null;
   ruleId: string | null;
   url: string;
+  /**
+   * The delivery's uuid when it must be a known one (a smart-rule firing's id, so a firing recorded
+   * again after a crash keeps it); a new one when absent.
+   */
+  uuid?: string;
 }
 
 /** A new delivery of the template to the target, pending, due at once, with no attempt yet. */
 export function pendingDelivery(template: EventTemplate, target: DeliveryTarget): DeliveryRecord {
-  const uuid = randomUUID();
+  const uuid = target.uuid ?? randomUUID();
   return {
     uuid,
     event: template.event,

@@ -13,6 +13,7 @@ import { Dispatcher } from './dispatcher.js';
 import { ConflictError, DeliveryError, NotFoundError, ValidationError } from './errors.js';
 import {
   createEventTemplate,
+  type DeliveryTarget,
   type EventTemplate,
   pendingDelivery,
   type SharedEventBody,
@@ -66,6 +67,11 @@ export interface EmitPayloads {
     ticket: Ticket;
     rule: { id: string; name: string; url: string };
     createdAt?: Date | string;
+    /**
+     * The delivery's uuid (lowercase, as `crypto.randomUUID()` returns). Default: a new one. Smart
+     * rules pass their firing id, so a firing recorded again after a crash has the same uuid.
+     */
+    uuid?: string;
   };
 }
 
@@ -141,7 +147,7 @@ export class Hookdesk {
       cacheMs: o.cacheMs,
       options: o,
       urlProblem: (url) => urlProblem(new URL(url), this.#guard, o.resolve),
-      trigger: (ticket, rule) => this.emit('smart_rule.triggered', { ticket, rule }),
+      trigger: (ticket, rule, uuid) => this.emit('smart_rule.triggered', { ticket, rule, uuid }),
     });
     this.#ready = this.#start();
     // Surfaced by every call that awaits it; this only keeps an unobserved failure from crashing the host.
@@ -248,9 +254,9 @@ export class Hookdesk {
     if (!settings.active) return [];
 
     let shared: SharedEventBody;
-    let targets: { webhookId: string | null; ruleId: string | null; url: string }[];
+    let targets: DeliveryTarget[];
     if (event === 'smart_rule.triggered') {
-      const { rule, ticket } = input as EmitPayloads['smart_rule.triggered'];
+      const { rule, ticket, uuid } = input as EmitPayloads['smart_rule.triggered'];
       if (
         !rule ||
         typeof rule.id !== 'string' ||
@@ -260,7 +266,8 @@ export class Hookdesk {
         throw new TypeError('`rule` must be { id, name, url } of the smart rule that fired.');
       }
       shared = { event, created_at: createdAt, ticket, smart_rule: { id: rule.id, name: rule.name } };
-      targets = [{ webhookId: null, ruleId: rule.id, url: rule.url }];
+      // pendingDelivery takes the target's uuid (it checks the form: a TypeError naming `uuid`).
+      targets = [{ webhookId: null, ruleId: rule.id, url: rule.url, uuid }];
     } else if (event === 'ticket.created' || event === 'ticket.updated') {
       const webhooks = (await this.#webhooks.list()).filter((w) => w.active && w.events.includes(event));
       if (webhooks.length === 0) return [];

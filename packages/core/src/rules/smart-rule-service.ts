@@ -65,8 +65,11 @@ export interface SmartRuleServiceDeps {
   options: ResolvedSmartRuleOptions;
   /** The SSRF guard's verdict on a URL (`null`: allowed), as for a webhook's `url`. */
   urlProblem(url: string): Promise<string | null>;
-  /** Records the `smart_rule.triggered` delivery; `[]` while the global switch is off. */
-  trigger(ticket: Ticket, rule: { id: string; name: string; url: string }): Promise<string[]>;
+  /**
+   * Records the `smart_rule.triggered` delivery, with `uuid` as its uuid when given; `[]` while the
+   * global switch is off.
+   */
+  trigger(ticket: Ticket, rule: { id: string; name: string; url: string }, uuid?: string): Promise<string[]>;
 }
 
 /** Most items `previewSmartRule` returns by default. */
