@@ -162,9 +162,11 @@ export class Dispatcher {
       release();
       return null;
     }
+    // The target's URL now: an admin who fixes a broken URL expects retries and resends to use it.
+    const url = webhook?.url ?? (await this.#ruleUrl(record)) ?? record.url;
     let result: SendResult;
     try {
-      result = await this.#p.sender.send({ url: record.url, body, headers });
+      result = await this.#p.sender.send({ url, body, headers });
     } finally {
       release();
     }
@@ -211,7 +213,13 @@ export class Dispatcher {
     const updated = await storage.log.recordAttempt(
       record.uuid,
       attempt,
-      { status, nextAttemptAt, headers, signature: headers['x-hookdesk-signature'] },
+      {
+        status,
+        nextAttemptAt,
+        headers,
+        signature: headers['x-hookdesk-signature'],
+        ...(url === record.url ? {} : { url }),
+      },
       written ? record : undefined,
     );
     // The log is written first: a crash before the queue update only means one more attempt.
@@ -224,7 +232,7 @@ export class Dispatcher {
     const attributes = { event: record.event, outcome };
     this.#p.metrics.attempts.add(1, attributes);
     this.#p.metrics.latency.record(result.durationMs, attributes);
-    const base = this.#base(record, number, result.statusCode, result.durationMs);
+    const base = this.#base(updated, number, result.statusCode, result.durationMs);
     const log = {
       uuid: record.uuid,
       webhookId: record.webhookId,
@@ -257,6 +265,12 @@ export class Dispatcher {
       });
     }
     return updated;
+  }
+
+  /** The current action URL of the smart rule that made `record`; `undefined` when it is gone or not a rule's. */
+  async #ruleUrl(record: DeliveryRecord): Promise<string | undefined> {
+    if (record.ruleId === null) return undefined;
+    return (await this.#p.storage.smartRules.get(record.ruleId))?.action.url;
   }
 
   /** Success and failure bookkeeping on the webhook; writes only when something changes. */

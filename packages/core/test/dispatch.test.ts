@@ -170,6 +170,40 @@ describe('ticket events to deliveries', () => {
     expect((await storage.log.get(uuid as string))?.attemptCount).toBe(5);
   });
 
+  it('sends retries and resends to the URL as edited since, and logs it', async () => {
+    const { hookdesk, storage, clock } = await harness({ retrySchedule: [1_000] });
+    const broken = await receiver({ respond: { status: 404 } });
+    const fixed = await receiver();
+    const webhook = await hookdesk.createWebhook({ url: broken.url, events: ['ticket.created'] });
+    const rule = await hookdesk.createSmartRule({
+      name: 'Escalate',
+      conditions: { all: [{ field: 'status', op: 'is', value: 'urgent' }] },
+      action: { type: 'trigger_webhook', url: broken.url },
+    });
+    const [own, fired] = await hookdesk.ticketCreated({ id: 11, status: 'urgent' });
+    await broken.waitForRequests(2);
+    await until(async () => (await storage.log.get(own as string))?.attemptCount === 1, 'attempt 1 logged');
+    await until(async () => (await storage.log.get(fired as string))?.attemptCount === 1, 'rule attempt 1');
+
+    await hookdesk.updateWebhook(webhook.id, { url: fixed.url });
+    await hookdesk.updateSmartRule(rule.id, { action: { type: 'trigger_webhook', url: fixed.url } });
+    await clock.advance(1_000);
+    await fixed.waitForRequests(2);
+    for (const uuid of [own, fired] as string[]) {
+      await until(async () => (await storage.log.get(uuid))?.status === 'succeeded', 'retry succeeded');
+      expect((await storage.log.get(uuid))?.url).toBe(fixed.url);
+    }
+    expect(broken.requests).toHaveLength(2);
+    expect(fixed.requests.map((q) => q.headers['x-hookdesk-attempt'])).toEqual(['2', '2']);
+
+    // A resend after another edit goes to the newest URL too.
+    await hookdesk.updateWebhook(webhook.id, { url: broken.url });
+    await hookdesk.resend({ ids: [own as string] });
+    await broken.waitForRequests(3);
+    await until(async () => (await storage.log.get(own as string))?.status === 'failed', 'resend failed');
+    expect((await storage.log.get(own as string))?.url).toBe(broken.url);
+  });
+
   it('waits the larger of Retry-After and the schedule on 429, clamped to the longest delay', async () => {
     const { hookdesk, storage } = await harness();
     const r = await receiver({ respond: { status: 429, headers: { 'retry-after': '120' } } });

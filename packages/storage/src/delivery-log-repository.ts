@@ -92,6 +92,7 @@ export function deliveryLogRepository(
       nextAttemptAt: outcome.nextAttemptAt,
       headers: outcome.headers ?? before.headers,
       signature: outcome.signature ?? before.signature,
+      url: outcome.url ?? before.url,
     };
     validInput(deliverySchema, after, 'delivery');
     const writeRecord = () => records.write([{ key: STORAGE_KEYS.delivery(uuid), value: after }]);

@@ -45,6 +45,8 @@ export interface AttemptOutcome {
   /** Headers the attempt was sent with. */
   headers?: Record<string, string>;
   signature?: string;
+  /** The URL the attempt went to, when it is not the one recorded (the target was edited since). */
+  url?: string;
 }
 
 export interface DeliveryLogRepository {
