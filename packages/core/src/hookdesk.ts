@@ -147,7 +147,13 @@ export class Hookdesk {
       cacheMs: o.cacheMs,
       options: o,
       urlProblem: (url) => urlProblem(new URL(url), this.#guard, o.resolve),
-      trigger: (ticket, rule, uuid) => this.emit('smart_rule.triggered', { ticket, rule, uuid }),
+      trigger: (ticket, rule, firing) =>
+        this.emit('smart_rule.triggered', {
+          ticket,
+          rule,
+          uuid: firing?.id,
+          createdAt: firing && new Date(firing.at),
+        }),
     });
     this.#ready = this.#start();
     // Surfaced by every call that awaits it; this only keeps an unobserved failure from crashing the host.

@@ -111,6 +111,7 @@ export {
 export type { EvaluableRule, SmartRule } from './rules/smart-rule.js';
 export {
   DEFAULT_CLOSED_TICKET_RETENTION_MS,
+  DEFAULT_FIRING_LEASE_MS,
   DEFAULT_SWEEP_INTERVAL_MS,
   DEFAULT_SWEEP_PAGE_SIZE,
   type SmartRuleOptions,

@@ -45,11 +45,21 @@ export interface SmartRuleOptions {
   closedTicketRetentionMs?: number;
   /** Tickets that predate the install (see `TicketSource`). @default none */
   ticketSource?: TicketSource;
+  /**
+   * How long (ms) a firing may take from its claim to its recorded delivery. A firing whose
+   * delivery is still not recorded after this long (its process died in between) is recorded by the
+   * next sweep in any process, or at start-up, with the firing's id as its uuid. Keep it above the
+   * time a slow storage write can take: a firing still alive past it may be recorded twice, with
+   * the same uuid (receivers deduplicate on it).
+   * @default 120_000 (2 min)
+   */
+  firingLeaseMs?: number;
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 export const DEFAULT_SWEEP_PAGE_SIZE = 1000;
 export const DEFAULT_CLOSED_TICKET_RETENTION_MS = 7 * 24 * 3_600_000;
+export const DEFAULT_FIRING_LEASE_MS = 120_000;
 
 export type ResolvedSmartRuleOptions = Required<Omit<SmartRuleOptions, 'ticketSource'>> &
   Pick<SmartRuleOptions, 'ticketSource'>;
@@ -98,5 +108,6 @@ export function resolveSmartRuleOptions(options: SmartRuleOptions): ResolvedSmar
       false,
     ),
     ticketSource: source,
+    firingLeaseMs: count('firingLeaseMs', options.firingLeaseMs ?? DEFAULT_FIRING_LEASE_MS, false),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HookdeskStorage, SmartRuleRecord } from '@hookdesk/storage';
+import type { HookdeskStorage, RuleFiringIntent, SmartRuleRecord } from '@hookdesk/storage';
 import type { Ticket } from '@hookdesk/wire';
 import type { Clock, TimerHandle } from '../clock.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -54,6 +54,11 @@ export interface SmartRuleSweepResult {
   rearmed: number;
   /** Closed tickets forgotten after `closedTicketRetentionMs`. */
   purged: number;
+  /**
+   * `smart_rule.triggered` deliveries recorded for firings left unfinished (claimed, but their
+   * process died, or recording failed, before the delivery was recorded), with the firing's id as uuid.
+   */
+  recovered: number;
 }
 
 export interface SmartRuleServiceDeps {
@@ -66,10 +71,15 @@ export interface SmartRuleServiceDeps {
   /** The SSRF guard's verdict on a URL (`null`: allowed), as for a webhook's `url`. */
   urlProblem(url: string): Promise<string | null>;
   /**
-   * Records the `smart_rule.triggered` delivery, with `uuid` as its uuid when given; `[]` while the
-   * global switch is off.
+   * Records the `smart_rule.triggered` delivery; `[]` while the global switch is off. With `firing`,
+   * its uuid is `firing.id` and its time `firing.at` (epoch ms), so recording it again after a crash
+   * writes the same delivery, under the same log entry.
    */
-  trigger(ticket: Ticket, rule: { id: string; name: string; url: string }, uuid?: string): Promise<string[]>;
+  trigger(
+    ticket: Ticket,
+    rule: { id: string; name: string; url: string },
+    firing?: { id: string; at: number },
+  ): Promise<string[]>;
 }
 
 /** Most items `previewSmartRule` returns by default. */
@@ -84,6 +94,12 @@ export const DEFAULT_PREVIEW_LIMIT = 500;
  * A firing is claimed in `storage.ruleFirings` (the backend's atomic add-if-absent) before its
  * delivery is recorded: of several processes, or of a process before and after a restart, one
  * sends. A ticket's `firedRules` is a copy of those claims kept for fast sweeps.
+ *
+ * The claim carries the firing's id, which becomes the delivery's uuid, and an intent naming the
+ * firing is stored before the claim and removed once the delivery is recorded. A firing whose process
+ * dies in between is neither lost nor sent twice: once its intent is older than `firingLeaseMs`, a
+ * sweep (in any process) or the next start records the delivery, under the same uuid, if the claim
+ * is still that firing's and the log does not hold it yet (`#reconcile`).
  */
 export class SmartRuleService {
   readonly #d: SmartRuleServiceDeps;
@@ -94,8 +110,10 @@ export class SmartRuleService {
   #cache: { at: number; active: EvaluableRule[]; ids: Set<string> } | null = null;
   #timer: TimerHandle | null = null;
   #stopped = false;
-  #sweeping: Promise<SmartRuleSweepResult> | null = null;
+  #sweeping: Promise<unknown> | null = null;
   #importing: Promise<void> | null = null;
+  /** Ids of this process's firings between their intent and their recorded delivery. */
+  readonly #inFlight = new Set<string>();
 
   constructor(deps: SmartRuleServiceDeps) {
     this.#d = deps;
@@ -217,6 +235,9 @@ export class SmartRuleService {
         state = withFired(state, ruleId, false);
       }
       const byId = new Map(active.map((r) => [r.id, r]));
+      // Stored before any claim: a firing recorded after its process died (`#reconcile`) takes
+      // the ticket from here, and a new ticket has no stored state yet.
+      if (outcome.fire.some((f) => f.hold)) await storage.tickets.put(state);
       for (const { ruleId, hold } of outcome.fire) {
         // Fresh: a rule deactivated or deleted a moment ago, in any process, stops at once.
         const current = await storage.smartRules.get(ruleId);
@@ -232,7 +253,12 @@ export class SmartRuleService {
   /**
    * Claims the firing (when it holds: a standing match) and records the delivery. Never sends
    * for a rule no longer active. A claim that another process or an earlier run holds sends nothing
-   * but is held (`held: true`). If recording fails, the claim is given back so a later sweep retries.
+   * but is held (`held: true`).
+   *
+   * A held firing gets an id, claimed with it and used as its delivery's uuid; its intent is stored
+   * first and removed once the delivery is recorded. If recording fails, or the process dies, the
+   * claim stays with the intent, and `#reconcile` records the delivery once the lease is over:
+   * giving the claim back instead could send twice, as a failed recording may have reached the log.
    */
   async #claimAndSend(
     current: SmartRuleRecord | undefined,
@@ -242,25 +268,113 @@ export class SmartRuleService {
     hold: boolean,
   ): Promise<{ uuids: string[]; held: boolean }> {
     if (!current?.active || !rule) return { uuids: [], held: false };
+    const target = { id: current.id, name: current.name, url: current.action.url };
+    // A momentary match claims nothing: it fires for this event only, and the event's caller sees any error.
+    if (!hold) return { uuids: await this.#d.trigger(ticket as Ticket, target), held: false };
     const { ruleFirings } = this.#d.storage;
-    if (hold && !(await ruleFirings.claim(rule.id, ticketId))) return { uuids: [], held: true };
+    const intent: RuleFiringIntent = {
+      firingId: randomUUID(),
+      ruleId: rule.id,
+      ticketId,
+      at: this.#d.clock.now(),
+    };
+    this.#inFlight.add(intent.firingId);
     try {
-      const uuids = await this.#d.trigger(ticket as Ticket, {
-        id: current.id,
-        name: current.name,
-        url: current.action.url,
-      });
-      return { uuids, held: hold };
-    } catch (error) {
-      if (hold) await ruleFirings.release(rule.id, ticketId).catch(() => {});
-      throw error;
+      await ruleFirings.addIntent(intent);
+      if (!(await ruleFirings.claim(rule.id, ticketId, intent.firingId))) {
+        await this.#dropIntent(intent);
+        return { uuids: [], held: true };
+      }
+      const uuids = await this.#d.trigger(ticket as Ticket, target, firingOf(intent));
+      await this.#dropIntent(intent);
+      return { uuids, held: true };
+    } finally {
+      this.#inFlight.delete(intent.firingId);
     }
+  }
+
+  /** Removes a settled firing's intent; if that fails, `#reconcile` removes it later. */
+  async #dropIntent(intent: RuleFiringIntent): Promise<void> {
+    await this.#d.storage.ruleFirings.removeIntent(intent).catch((error: unknown) => {
+      this.#d.logger.warn(
+        { err: error, firingId: intent.firingId },
+        'Hookdesk could not remove a settled smart-rule firing intent; a later sweep removes it',
+      );
+    });
+  }
+
+  /**
+   * Settles the intents older than `firingLeaseMs` (a page of `sweepPageSize`, oldest first): their
+   * firing's process died, or recording failed, between claim and delivery. Resolves with the number
+   * of deliveries recorded. Runs at start and before each sweep, never beside one in this process.
+   */
+  async #reconcile(): Promise<number> {
+    const { storage, clock, logger } = this.#d;
+    const stale = await storage.ruleFirings.intents(
+      clock.now() - this.#o.firingLeaseMs,
+      this.#o.sweepPageSize,
+    );
+    let recorded = 0;
+    for (const intent of stale) {
+      if (this.#stopped) break;
+      // This process's own firing, still on its way (a slow store): it settles its intent itself.
+      if (this.#inFlight.has(intent.firingId)) continue;
+      try {
+        recorded += await this.#perTicket.run(intent.ticketId, () => this.#settle(intent));
+      } catch (error) {
+        // One firing that cannot be recorded (its ticket too large, say) must not hold up the others.
+        logger.error(
+          { err: error, firingId: intent.firingId, ruleId: intent.ruleId, ticketId: intent.ticketId },
+          'Hookdesk could not record an unfinished smart-rule firing; the next sweep tries again',
+        );
+      }
+    }
+    return recorded;
+  }
+
+  /**
+   * One stale intent: records its delivery (uuid: the firing id) when the claim is still that
+   * firing's and the log does not hold the delivery; otherwise (the ticket stopped matching and the
+   * claim was released, the rule was deleted, another firing holds the claim, or the delivery was
+   * recorded after all) only removes the intent. Of a firing whose process is slow rather than dead,
+   * both may record: the same uuid, which receivers deduplicate on.
+   */
+  async #settle(intent: RuleFiringIntent): Promise<number> {
+    const { ruleFirings, log, smartRules, tickets } = this.#d.storage;
+    const { firingId, ruleId, ticketId } = intent;
+    let uuids: string[] = [];
+    if (
+      (await ruleFirings.holder(ruleId, ticketId)) === firingId &&
+      (await log.get(firingId)) === undefined
+    ) {
+      const rule = await smartRules.get(ruleId);
+      const state = await tickets.get(ticketId);
+      // A rule deactivated since sends nothing, as for any firing; a forgotten ticket has no body.
+      if (rule?.active && state) {
+        uuids = await this.#d.trigger(
+          state.ticket as Ticket,
+          { id: rule.id, name: rule.name, url: rule.action.url },
+          firingOf(intent),
+        );
+      }
+    }
+    await ruleFirings.removeIntent(intent);
+    return uuids.length;
   }
 
   // ---- sweeps -----------------------------------------------------------------------------
 
-  /** Starts the periodic sweep (unless `sweepIntervalMs` is 0) and reads the `ticketSource`. */
+  /**
+   * Starts the periodic sweep (unless `sweepIntervalMs` is 0), reads the `ticketSource`, and
+   * records the firings a previous run left unfinished (see `#reconcile`).
+   */
   start(): void {
+    this.#exclusive(() => this.#reconcile()).catch((error: unknown) => {
+      this.#d.logger.error(
+        { err: error },
+        'Hookdesk could not look for unfinished smart-rule firings; every sweep looks again',
+      );
+    });
     if (this.#o.ticketSource !== undefined) {
       this.#importing = this.#importTickets().catch((error: unknown) => {
         this.#d.logger.error(
@@ -297,10 +411,12 @@ export class SmartRuleService {
 
   /** One sweep now (sweeps never overlap in one process: a second call waits for the first). */
   sweep(): Promise<SmartRuleSweepResult> {
-    const run = (this.#sweeping ?? Promise.resolve()).then(
-      () => this.#sweepOnce(),
-      () => this.#sweepOnce(),
-    );
+    return this.#exclusive(() => this.#sweepOnce());
+  }
+
+  /** Runs `task` after the sweep or reconcile in progress, if any: they never overlap in one process. */
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = (this.#sweeping ?? Promise.resolve()).then(task, task);
     this.#sweeping = run;
     run
       .finally(() => {
@@ -313,7 +429,8 @@ export class SmartRuleService {
   async #sweepOnce(): Promise<SmartRuleSweepResult> {
     const { storage, clock } = this.#d;
     const now = clock.now();
-    const result: SmartRuleSweepResult = { tickets: 0, fired: 0, rearmed: 0, purged: 0 };
+    const result: SmartRuleSweepResult = { tickets: 0, fired: 0, rearmed: 0, purged: 0, recovered: 0 };
+    result.recovered = await this.#reconcile();
     // Read fresh each sweep: a rule changed in another process is swept as it is now.
     const { active, ids } = await this.#rules(true);
     const timed = active.filter((rule) => compileRule(rule).hasTimeConditions);
@@ -381,7 +498,7 @@ export class SmartRuleService {
       }
     }
     result.purged = await storage.tickets.purgeClosed(now - this.#o.closedTicketRetentionMs);
-    if (result.fired > 0 || result.rearmed > 0 || result.purged > 0) {
+    if (result.fired > 0 || result.rearmed > 0 || result.purged > 0 || result.recovered > 0) {
       this.#d.logger.info({ ...result }, 'smart-rule sweep');
     }
     return result;
@@ -480,6 +597,11 @@ export class SmartRuleService {
       }
     }
   }
+}
+
+/** The firing an intent names, as `trigger` takes it: its id and time become the delivery's uuid and time. */
+function firingOf(intent: RuleFiringIntent): { id: string; at: number } {
+  return { id: intent.firingId, at: intent.at };
 }
 
 /** The state without fired-rule ids of rules that no longer exist (a deleted rule's leftovers). */
