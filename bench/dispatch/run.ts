@@ -5,100 +5,27 @@
 //   4. one event fanned out to 1,000 webhooks: time until recorded.
 // `pnpm --filter @hookdesk/bench bench:dispatch`; BENCH_STRICT=1 exits 1 when a target is missed.
 // Loopback only; the embedded database lives under bench/results/ and is removed after.
-import { once } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createHookdesk, type Hookdesk } from '@hookdesk/core';
 import { createStorage, openEmbeddedStore } from '@hookdesk/storage';
-import { Pool } from 'undici';
+import {
+  baseline,
+  IN_FLIGHT,
+  type Receiver,
+  startReceiver,
+  TICKET,
+  throughput,
+  waitFor,
+} from './loopback.js';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
-const IN_FLIGHT = 50;
-// Events recorded but not yet delivered, at most: the engine overlaps their store writes.
-const BACKLOG = Number(process.env.BACKLOG ?? 200);
-const BASELINE_REQUESTS = 20_000;
-const HOOKDESK_EVENTS = 10_000;
 const RATE_PER_SECOND = 1_000;
 const RATE_SECONDS = 3;
 const FAN_OUT = 1_000;
 const TARGETS = { throughputRatio: 0.5, p99Ms: 25, fanOutMs: 200 };
-
-// A ticket whose ticket.created body is about 2 KB, like the baseline's body.
-const TICKET = {
-  id: 0,
-  subject: 'Printer on fire ☃',
-  status: 'open',
-  priority: 'urgent',
-  text: 'x'.repeat(1_800),
-};
-const BASELINE_BODY = Buffer.from(
-  JSON.stringify({ uuid: crypto.randomUUID(), event: 'ticket.created', ticket: TICKET }),
-);
-
-/** The receiver: answers 200 at once; notes when each delivery uuid arrived. */
-async function startReceiver() {
-  const arrivals = new Map<string, number>();
-  let count = 0;
-  const server = createServer((req, res) => {
-    req.on('data', () => {});
-    req.on('end', () => {
-      count++;
-      const uuid = req.headers['x-hookdesk-uuid'];
-      if (typeof uuid === 'string') arrivals.set(uuid, performance.now());
-      res.writeHead(200, { 'content-length': '0' });
-      res.end();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    origin: `http://127.0.0.1:${port}`,
-    arrivals,
-    count: () => count,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
-
-type Receiver = Awaited<ReturnType<typeof startReceiver>>;
-
-async function baseline(receiver: Receiver): Promise<{ perSecond: number; perCpuSecond: number }> {
-  const pool = new Pool(receiver.origin);
-  const headers = { 'content-type': 'application/json', 'content-length': String(BASELINE_BODY.length) };
-  let next = 0;
-  const worker = async () => {
-    while (next < BASELINE_REQUESTS) {
-      next++;
-      const { body } = await pool.request({ method: 'POST', path: '/hook', headers, body: BASELINE_BODY });
-      await body.dump();
-    }
-  };
-  // Warm-up, then the measured run.
-  next = BASELINE_REQUESTS - 500;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  next = 0;
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  await pool.close();
-  return { perSecond: BASELINE_REQUESTS / seconds, perCpuSecond: BASELINE_REQUESTS / cpuSeconds(cpu) };
-}
-
-/** CPU seconds (user + system, every thread of this process) since `start`. */
-function cpuSeconds(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
-}
 
 type StoreKind = 'embedded' | 'embedded-nosync' | 'memory';
 
@@ -118,44 +45,6 @@ async function openHookdesk(dir: string, kind: StoreKind = 'embedded') {
   });
   await hookdesk.ready();
   return { storage, hookdesk };
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-/** Events/s from ticketCreated to "succeeded" in the log, with at most IN_FLIGHT events unrecorded at once. */
-async function throughput(hookdesk: Hookdesk): Promise<{ perSecond: number; perCpuSecond: number }> {
-  let succeeded = 0;
-  const onSucceeded = () => {
-    succeeded++;
-  };
-  hookdesk.on('delivery.succeeded', onSucceeded);
-  const run = async (events: number) => {
-    const target = succeeded + events;
-    let sent = 0;
-    const producer = async () => {
-      while (sent < events) {
-        sent++;
-        // Back-pressure: the producer stays at most IN_FLIGHT deliveries ahead of the receiver.
-        while (sent - (succeeded - (target - events)) > BACKLOG) await new Promise((r) => setImmediate(r));
-        await hookdesk.ticketCreated({ ...TICKET, id: sent });
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, producer));
-    await waitFor(() => succeeded >= target, 60_000, 'deliveries');
-  };
-  await run(500); // warm-up
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await run(HOOKDESK_EVENTS);
-  const seconds = (performance.now() - started) / 1000;
-  hookdesk.off('delivery.succeeded', onSucceeded);
-  return { perSecond: HOOKDESK_EVENTS / seconds, perCpuSecond: HOOKDESK_EVENTS / cpuSeconds(cpu) };
 }
 
 /** Event-to-receipt latency percentiles at a steady `perSecond`. */
