@@ -369,12 +369,17 @@ export class SmartRuleService {
    * records the firings a previous run left unfinished (see `#reconcile`).
    */
   start(): void {
-    this.#exclusive(() => this.#reconcile()).catch((error: unknown) => {
-      this.#d.logger.error(
-        { err: error },
-        'Hookdesk could not look for unfinished smart-rule firings; every sweep looks again',
-      );
-    });
+    this.#exclusive(() => this.#reconcile()).then(
+      (recovered) => {
+        if (recovered > 0) this.#d.logger.info({ recovered }, 'unfinished smart-rule firings recorded');
+      },
+      (error: unknown) => {
+        this.#d.logger.error(
+          { err: error },
+          'Hookdesk could not look for unfinished smart-rule firings; every sweep looks again',
+        );
+      },
+    );
     if (this.#o.ticketSource !== undefined) {
       this.#importing = this.#importTickets().catch((error: unknown) => {
         this.#d.logger.error(
