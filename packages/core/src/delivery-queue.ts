@@ -10,8 +10,12 @@ export type DeliveryHandler = (uuid: string) => Promise<void>;
  * was recorded, so a crash in between sends it again.
  */
 export interface DeliveryQueue {
-  /** Durably adds deliveries, or moves them to a new due time; resolves once stored. */
-  enqueue(entries: readonly QueuedDelivery[]): Promise<void>;
+  /**
+   * Durably adds deliveries, or moves them to a new due time; resolves once stored. `fresh: true`
+   * says none of these uuids is queued yet (new deliveries), a hint an implementation may use to
+   * skip looking for their current entries.
+   */
+  enqueue(entries: readonly QueuedDelivery[], options?: { fresh?: boolean }): Promise<void>;
   /** Takes a delivery out for good (it succeeded or failed for good). */
   remove(uuid: string): Promise<void>;
   /** Starts handing due deliveries to `handler`, never the same uuid twice at once. */

@@ -28,6 +28,7 @@ import {
   SmartRuleService,
   type SmartRuleSweepResult,
 } from './rules/smart-rule-service.js';
+import type { TicketEvent } from './rules/ticket-index.js';
 import { Sender } from './sender.js';
 import { type AddressGuard, createAddressGuard, urlProblem } from './ssrf-guard.js';
 import { StorageDeliveryQueue } from './storage-delivery-queue.js';
@@ -218,13 +219,11 @@ export class Hookdesk {
    * for every smart rule the ticket comes to match; resolves with their uuids once stored.
    */
   async ticketCreated(ticket: Ticket, options: { createdAt?: Date | string } = {}): Promise<string[]> {
-    const uuids = await this.emit('ticket.created', { ticket, createdAt: options.createdAt });
-    const fired = await this.#rules.onTicketEvent({
-      type: 'ticket.created',
-      ticket,
-      at: Date.parse(this.#eventTime(options.createdAt)),
-    });
-    return fired.length > 0 ? [...uuids, ...fired] : uuids;
+    return this.#ticketEvent(
+      'ticket.created',
+      { ticket, createdAt: options.createdAt },
+      { type: 'ticket.created', ticket, at: Date.parse(this.#eventTime(options.createdAt)) },
+    );
   }
 
   /**
@@ -236,13 +235,30 @@ export class Hookdesk {
     ticket: Ticket,
     options: { previous?: Ticket | null; changes?: TicketChanges; createdAt?: Date | string } = {},
   ): Promise<string[]> {
-    const uuids = await this.emit('ticket.updated', { ticket, ...options });
-    const fired = await this.#rules.onTicketEvent({
-      type: 'ticket.updated',
-      ticket,
-      changes: options.changes ?? (options.previous ? computeChanges(options.previous, ticket) : undefined),
-      at: Date.parse(this.#eventTime(options.createdAt)),
-    });
+    const changes =
+      options.changes ?? (options.previous ? computeChanges(options.previous, ticket) : undefined);
+    return this.#ticketEvent(
+      'ticket.updated',
+      { ticket, ...options, changes },
+      { type: 'ticket.updated', ticket, changes, at: Date.parse(this.#eventTime(options.createdAt)) },
+    );
+  }
+
+  /**
+   * The webhook deliveries and the smart rules of one ticket event, side by side: neither needs the
+   * other's result, and on the embedded store their writes then share commits, so the host waits
+   * for one disk flush instead of several in a row.
+   */
+  async #ticketEvent<E extends 'ticket.created' | 'ticket.updated'>(
+    event: E,
+    payload: EmitPayloads[E],
+    ruleEvent: TicketEvent,
+  ): Promise<string[]> {
+    assertTicket(payload.ticket);
+    const [uuids, fired] = await Promise.all([
+      this.emit(event, payload),
+      this.#rules.onTicketEvent(ruleEvent),
+    ]);
     return fired.length > 0 ? [...uuids, ...fired] : uuids;
   }
 
@@ -313,7 +329,13 @@ export class Hookdesk {
     const written = this.#storage.log.create(records);
     this.#dispatcher.remember(records, written);
     const dueAt = this.#o.clock.now();
-    await Promise.all([written, this.#queue.enqueue(records.map((r) => ({ uuid: r.uuid, dueAt })))]);
+    await Promise.all([
+      written,
+      this.#queue.enqueue(
+        records.map((r) => ({ uuid: r.uuid, dueAt })),
+        { fresh: true },
+      ),
+    ]);
     this.#metrics.deliveries.add(records.length, { event: template.event });
     return records;
   }

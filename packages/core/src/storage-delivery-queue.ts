@@ -70,9 +70,9 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     this.#logger = options.logger ?? silentLogger;
   }
 
-  async enqueue(entries: readonly QueuedDelivery[]): Promise<void> {
+  async enqueue(entries: readonly QueuedDelivery[], options: { fresh?: boolean } = {}): Promise<void> {
     if (entries.length === 0) return;
-    await this.#repo.schedule(entries);
+    await this.#repo.schedule(entries, options);
     if (!this.#handler) return;
     const now = this.#clock.now();
     let later = Number.POSITIVE_INFINITY;

@@ -74,7 +74,7 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
   }
 
   return {
-    async schedule(entries) {
+    async schedule(entries, options = {}) {
       if (entries.length === 0) return;
       // The last entry for a uuid wins, as if they had been scheduled one after the other.
       const latest = new Map<string, QueuedDelivery>();
@@ -83,7 +83,7 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
         latest.set(entry.uuid, { uuid: entry.uuid, dueAt: entry.dueAt });
       }
       const wanted = [...latest.values()];
-      const current = await pointers(wanted.map((entry) => entry.uuid));
+      const current = options.fresh ? [] : await pointers(wanted.map((entry) => entry.uuid));
       const writePointers = () =>
         records.write(wanted.map((entry) => ({ key: STORAGE_KEYS.queueEntry(entry.uuid), value: entry })));
       const moveMembers = () =>

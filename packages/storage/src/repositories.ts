@@ -75,8 +75,13 @@ export interface DeliveryLogRepository {
 }
 
 export interface DeliveryQueueRepository {
-  /** Adds the delivery, or moves it to a new due time. */
-  schedule(entries: readonly QueuedDelivery[]): Promise<void>;
+  /**
+   * Adds the delivery, or moves it to a new due time. With `fresh: true` (none of these uuids is
+   * queued yet: new deliveries) the current entries are not read first, so the write goes out in
+   * the same turn, and on the embedded store in the same commit as the log's. A wrong hint leaves
+   * an old entry behind, which readers drop (see the queue repository), so it costs no delivery.
+   */
+  schedule(entries: readonly QueuedDelivery[], options?: { fresh?: boolean }): Promise<void>;
   /** Up to `limit` entries due at or before `now` (epoch ms), earliest first. */
   due(now: number, limit: number): Promise<QueuedDelivery[]>;
   /** The earliest due time, or `null` when the queue is empty. */

@@ -545,6 +545,32 @@ export function storageConformanceSuite(
         expect(await storage.queue.size()).toBe(0);
       });
 
+      it('adds fresh entries without reading, and a wrong fresh hint still leaves one entry per uuid', async () => {
+        await storage.queue.schedule(
+          [
+            { uuid: 'f1', dueAt: BASE + 1_000 },
+            { uuid: 'f2', dueAt: BASE + 2_000 },
+          ],
+          { fresh: true },
+        );
+        expect(await storage.queue.due(BASE + 10_000, 10)).toEqual([
+          { uuid: 'f1', dueAt: BASE + 1_000 },
+          { uuid: 'f2', dueAt: BASE + 2_000 },
+        ]);
+        // f1 is queued already: the hint is wrong. Its old member stays until a reader meets it.
+        await storage.queue.schedule([{ uuid: 'f1', dueAt: BASE + 5_000 }], { fresh: true });
+        expect(await storage.queue.due(BASE + 10_000, 10)).toEqual([
+          { uuid: 'f2', dueAt: BASE + 2_000 },
+          { uuid: 'f1', dueAt: BASE + 5_000 },
+        ]);
+        expect(await storage.queue.nextDueAt()).toBe(BASE + 2_000);
+        expect(await storage.queue.size()).toBe(2);
+        await storage.queue.remove('f1');
+        await storage.queue.remove('f2');
+        expect(await storage.queue.due(BASE + 10_000, 10)).toEqual([]);
+        expect(await storage.queue.size()).toBe(0);
+      });
+
       it('loses no entry that is rescheduled while readers scan the queue', async () => {
         const uuids = Array.from({ length: 40 }, (_, i) => `q-${i}`);
         await storage.queue.schedule(uuids.map((uuid) => ({ uuid, dueAt: BASE + 1_000 })));
