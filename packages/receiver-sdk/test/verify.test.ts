@@ -84,6 +84,13 @@ describe('verify: keys', () => {
     expect(verify(b, headers, [WIRE_KEY]).event).toBe('ticket.created');
   });
 
+  it('checks each request against the key it is given, one string key after another', () => {
+    const { body: b, headers } = createSignedRequest(ticketCreated(), OTHER_KEY);
+    expect(verify(b, headers, OTHER_KEY).event).toBe('ticket.created');
+    expect(verificationError(() => verify(b, headers, WIRE_KEY)).code).toBe('bad_signature');
+    expect(verify(b, headers, OTHER_KEY).event).toBe('ticket.created');
+  });
+
   it('refuses unusable keys with a TypeError naming `keys`', () => {
     expect(() => verify(body, {}, [])).toThrow(/`keys` must hold at least one key/);
     expect(() => verify(body, {}, ['secret'])).toThrow(
