@@ -8,7 +8,13 @@ import { type HeadersInput, headerValue } from './header-value.js';
 import { keyRing } from './key-ring.js';
 import { MemoryDedupStore } from './memory-dedup-store.js';
 import { type DedupStoreInput, resolveDedupStore } from './resolve-dedup-store.js';
-import { bodyTooLarge, DEFAULT_MAX_BODY_BYTES, type VerifyOptions, verifySignature } from './verify.js';
+import {
+  bodyTooLarge,
+  checkSignature,
+  DEFAULT_MAX_BODY_BYTES,
+  type VerifyOptions,
+  verifySettings,
+} from './verify.js';
 
 /** Lease of a claim by default: one minute, four times the sender's whole-attempt timeout. */
 export const DEFAULT_LEASE_MS = 60_000;
@@ -144,24 +150,22 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
   const leaseMs = positive(options.leaseMs, DEFAULT_LEASE_MS, 'leaseMs');
   const doneTtlMs = positive(options.doneTtlMs, DEFAULT_DONE_TTL_MS, 'doneTtlMs');
-  const verifyOptions: VerifyOptions = { ...options, maxBodyBytes };
+  // Read once here, not on every request.
+  const settings = verifySettings(ring, { ...options, maxBodyBytes });
   const onError = options.onError ?? defaultOnError;
 
   const store: DedupStore = resolveDedupStore(options.store, { keyPrefix: options.keyPrefix });
   const memory = store instanceof MemoryDedupStore ? store : undefined;
 
+  // What runs for each event type, composed once rather than per request.
+  const handlers = on === undefined ? undefined : handlerTable(on, handler);
+
   function handlerFor(event: HookdeskEvent): EventHandler | undefined {
-    const typed = on?.[event.event] as EventHandler | undefined;
-    if (typed === undefined) return handler;
-    if (handler === undefined) return typed;
-    return async (e) => {
-      await typed(e);
-      await handler(e);
-    };
+    return handlers === undefined ? handler : handlers.get(event.event);
   }
 
   function verifyRequest(rawBody: Uint8Array, headers: HeadersInput): HookdeskEvent {
-    verifySignature(rawBody, headers, ring, verifyOptions);
+    checkSignature(rawBody, headers, settings);
     return parseEvent(rawBody, headerValue(headers, HEADER_ATTEMPT));
   }
 
@@ -285,6 +289,25 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
 function answer(status: number, body: object): ReceiverResponse {
   return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+}
+
+function handlerTable(on: EventHandlers, handler: EventHandler | undefined): Map<string, EventHandler> {
+  const table = new Map<string, EventHandler>();
+  for (const type of EVENT_TYPES) {
+    const typed = on[type] as EventHandler | undefined;
+    const run = typed === undefined ? handler : handler === undefined ? typed : inSequence(typed, handler);
+    if (run !== undefined) table.set(type, run);
+  }
+  return table;
+}
+
+// `first`, then `second` once `first` settled; synchronous when both are, so the in-memory fast
+// path of `process` stays free of ticks.
+function inSequence(first: EventHandler, second: EventHandler): EventHandler {
+  return (event) => {
+    const result = first(event);
+    return isPromiseLike(result) ? Promise.resolve(result).then(() => second(event)) : second(event);
+  };
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -40,6 +40,26 @@ export interface VerifyOptions {
 
 const TIMESTAMP = /^\d{1,15}$/;
 
+/** The keys and options of `verify`, resolved: a receiver resolves them once, not per request. */
+export interface VerifySettings {
+  readonly ring: KeyRing;
+  readonly maxBodyBytes: number;
+  readonly toleranceSeconds: number;
+  readonly now: () => number;
+}
+
+export function verifySettings(
+  keys: string | readonly string[] | KeyRing,
+  options: VerifyOptions = {},
+): VerifySettings {
+  return {
+    ring: keyRing(keys),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+    now: options.now ?? Date.now,
+  };
+}
+
 /**
  * Checks the signature of a request's raw bytes against the accepted keys (current first), by
  * `X-Hookdesk-Signature` or `webhook-signature`, then parses the body once.
@@ -53,7 +73,7 @@ export function verify(
   keys: string | readonly string[] | KeyRing,
   options: VerifyOptions = {},
 ): HookdeskEvent {
-  verifySignature(rawBody, headers, keys, options);
+  checkSignature(rawBody, headers, verifySettings(keys, options));
   return parseEvent(rawBody, headerValue(headers, HEADER_ATTEMPT));
 }
 
@@ -64,8 +84,12 @@ export function verifySignature(
   keys: string | readonly string[] | KeyRing,
   options: VerifyOptions = {},
 ): void {
-  const ring = keyRing(keys);
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  checkSignature(rawBody, headers, verifySettings(keys, options));
+}
+
+/** `verifySignature` with the keys and options resolved. */
+export function checkSignature(rawBody: Uint8Array, headers: HeadersInput, settings: VerifySettings): void {
+  const { ring, maxBodyBytes } = settings;
   if (rawBody.byteLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
 
   const sha1 = headerValue(headers, HEADER_SIGNATURE);
@@ -76,7 +100,7 @@ export function verifySignature(
   }
   const standard = headerValue(headers, HEADER_WEBHOOK_SIGNATURE);
   if (standard !== undefined) {
-    verifyStandard(rawBody, headers, standard, ring, options);
+    verifyStandard(rawBody, headers, standard, settings);
     return;
   }
   if (sha1 === undefined) {
@@ -92,8 +116,7 @@ function verifyStandard(
   rawBody: Uint8Array,
   headers: HeadersInput,
   header: string,
-  ring: KeyRing,
-  options: VerifyOptions,
+  settings: VerifySettings,
 ): void {
   const id = headerValue(headers, HEADER_WEBHOOK_ID);
   const timestampHeader = headerValue(headers, HEADER_WEBHOOK_TIMESTAMP);
@@ -104,8 +127,9 @@ function verifyStandard(
     );
   }
   const timestamp = Number(timestampHeader);
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const skew = Math.round((options.now ?? Date.now)() / 1000 - timestamp);
+  const tolerance = settings.toleranceSeconds;
+  const now = settings.now;
+  const skew = Math.round(now() / 1000 - timestamp);
   if (Math.abs(skew) > tolerance) {
     throw new WebhookVerificationError(
       'stale_timestamp',
@@ -114,7 +138,7 @@ function verifyStandard(
   }
   const candidates = header.split(' ').filter((part) => part.startsWith('v1,'));
   if (candidates.length > 0) {
-    for (const secret of ring.secrets) {
+    for (const secret of settings.ring.secrets) {
       const expected = signStandard(secret, id, timestamp, rawBody);
       for (const candidate of candidates) {
         if (constantTimeEqual(expected, candidate)) return;

@@ -34,6 +34,31 @@ describe('createReceiver', () => {
     expect((created.mock.calls[0]![0] as HookdeskEvent).attempt).toBe(1);
   });
 
+  it("runs the type's handler, then the catch-all once it settled; a throw in the first releases the uuid", async () => {
+    const order: string[] = [];
+    let failTyped = true;
+    const receiver = createReceiver({
+      keys: WIRE_KEY,
+      onError: () => {},
+      on: {
+        'ticket.created': async () => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          order.push('typed');
+          if (failTyped) throw new Error('typed failed');
+        },
+      },
+      handler: () => {
+        order.push('all');
+      },
+    });
+    const delivery = signed();
+    expect((await receiver.handle(delivery)).status).toBe(500);
+    expect(order).toEqual(['typed']);
+    failTyped = false;
+    expect(JSON.parse((await receiver.handle(delivery)).body)).toEqual({ status: 'processed' });
+    expect(order).toEqual(['typed', 'typed', 'all']);
+  });
+
   it('acknowledges an event type without a handler, running nothing', async () => {
     const updated = vi.fn();
     const receiver = createReceiver({ keys: WIRE_KEY, on: { 'ticket.updated': updated } });
