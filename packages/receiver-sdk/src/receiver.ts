@@ -40,7 +40,7 @@ export interface ReceiverOptions extends VerifyOptions {
   handler?: EventHandler;
   /**
    * A handler per event type; an event type with neither its handler nor `handler` is answered 200
-   * `ignored` without touching the dedup store.
+   * `ignored` without touching the dedup store. Read once, when the receiver is created.
    * @default none
    */
   on?: EventHandlers;
