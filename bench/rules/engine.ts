@@ -70,7 +70,10 @@ interface Figures {
 }
 
 // CPU time of the process as well as wall time: on a loaded shared machine the scheduler, not the
-// code, sets the wall-clock p99 (the same reason bench/rules/run.ts times events in CPU).
+// code, sets the wall-clock p99 (the same reason bench/rules/run.ts times events in CPU). But the
+// process's CPU time also counts V8's background compiler and GC threads, which run beside an
+// event: its CPU p99 can exceed the wall p99 (1.15 vs 0.55 ms here). On a quiet machine the wall
+// column is the event's cost; `node --single-threaded` puts both on one thread and they agree.
 async function measure(run: (i: number) => Promise<unknown>): Promise<Figures> {
   for (let i = 0; i < WARMUP; i++) await run(i);
   const walls: number[] = [];
