@@ -62,13 +62,13 @@ export class KeyRing {
   async #load(): Promise<SettingsRecord> {
     let settings = await this.#repo.get();
     if (!settings) {
-      settings = {
+      // Several processes may start at once on a new store: one key wins for all of them.
+      settings = await this.#repo.initialize({
         active: true,
         key: generateKey(),
         previousKeys: [],
         updatedAt: new Date(this.#clock.now()).toISOString(),
-      };
-      await this.#repo.put(settings);
+      });
     }
     this.#remember(settings);
     return settings;

@@ -21,6 +21,28 @@ describe('settings and key', () => {
     expect((await storage.settings.get())?.key).toBe(key);
   });
 
+  it('gives engines starting at once on one new store one account key, not one each', async () => {
+    const { createStorage } = await import('@hookdesk/storage');
+    const storage = await createStorage({ store: 'memory' });
+    const r = await receiver();
+    const engines = await Promise.all(Array.from({ length: 4 }, () => harness({ storage })));
+    // What each engine signs with (its cached settings), not just what the store holds at the end.
+    for (const [n, { hookdesk }] of engines.entries()) {
+      await hookdesk.emit('smart_rule.triggered', {
+        ticket: { id: n },
+        rule: { id: 'rule-1', name: 'Escalate', url: r.url },
+      });
+    }
+    const requests = await r.waitForRequests(4);
+    const key = (await storage.settings.get())?.key as string;
+    for (const request of requests) {
+      const expected = `sha1=${createHmac('sha1', key).update(request.body).digest('hex')}`;
+      expect(request.headers['x-hookdesk-signature']).toBe(expected);
+    }
+    const revealed = await Promise.all(engines.map(({ hookdesk }) => hookdesk.revealKey()));
+    expect(new Set(revealed.map((k) => k.key))).toEqual(new Set([key]));
+  });
+
   it('keeps the key across restarts on the same storage', async () => {
     const first = await harness();
     const { key } = await first.hookdesk.revealKey();

@@ -114,7 +114,7 @@ export async function createStorage(options: StorageOptions = {}): Promise<Hookd
   // The purge never keeps a process alive.
   timer?.unref();
   return {
-    settings: settingsRepository(records),
+    settings: settingsRepository(records, index),
     webhooks: entityRepository<WebhookRecord>(records, index, webhookSchema, {
       what: 'webhook',
       key: STORAGE_KEYS.webhook,

@@ -23,6 +23,12 @@ export interface SettingsRepository {
   /** The settings, or `undefined` before the first `put`. */
   get(): Promise<SettingsRecord | undefined>;
   put(settings: SettingsRecord): Promise<void>;
+  /**
+   * First start: stores `candidate` unless another caller, in any process, got there first, and
+   * returns the settings that won. Of several processes starting at once on one store, all end up
+   * with the same account key (the backend's atomic add-if-absent decides), never one each.
+   */
+  initialize(candidate: SettingsRecord): Promise<SettingsRecord>;
 }
 
 export interface EntityRepository<T extends { id: string }> {

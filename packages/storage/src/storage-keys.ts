@@ -36,4 +36,6 @@ export const INDEX_SETS = {
   ticketsClosed: 'tickets:closed',
   /** Ticket ids (URI-encoded) a smart rule has fired for and not re-armed: its fire-once claims. */
   ruleFired: (ruleId: string): string => `rule-fired:${part(ruleId)}`,
+  /** One member, `key`, whose value is the account key the first start chose. */
+  accountKey: 'account-key',
 } as const;

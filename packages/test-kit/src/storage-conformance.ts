@@ -164,6 +164,41 @@ export function storageConformanceSuite(
         expect((await storage.settings.get())?.active).toBe(false);
       });
 
+      it('initializes once: of racing first starts one key wins for all, even if its writer died', async () => {
+        const candidate = (n: number) => ({
+          active: true,
+          key: `whsec_${String(n).padStart(2, '0')}KQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw`,
+          previousKeys: [],
+          updatedAt: minutes(0),
+        });
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, n) => storage.settings.initialize(candidate(n))),
+        );
+        const keys = new Set(results.map((settings) => settings.key));
+        expect(keys.size).toBe(1);
+        expect((await storage.settings.get())?.key).toBe(results[0]?.key);
+        // The winner died after claiming and before writing: a later start writes the same key.
+        await storage.keyv.delete(STORAGE_KEYS.settings());
+        expect((await storage.settings.initialize(candidate(99))).key).toBe(results[0]?.key);
+        expect((await storage.settings.get())?.key).toBe(results[0]?.key);
+        // Settings that exist win over any candidate.
+        await storage.settings.put({ ...candidate(1), active: false });
+        expect(await storage.settings.initialize(candidate(98))).toEqual({ ...candidate(1), active: false });
+      });
+
+      it('initialize keeps settings stored before any claim was made', async () => {
+        const stored = {
+          active: false,
+          key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+          previousKeys: [],
+          updatedAt: minutes(0),
+        };
+        await storage.settings.put(stored);
+        const other = { ...stored, active: true, key: 'whsec_00KQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' };
+        expect(await storage.settings.initialize(other)).toEqual(stored);
+        expect(await storage.settings.get()).toEqual(stored);
+      });
+
       it('rejects a corrupt value with a CorruptRecordError naming the key', async () => {
         await storage.keyv.set(STORAGE_KEYS.settings(), { active: 'yes' });
         const error = await storage.settings.get().catch((caught: unknown) => caught);
