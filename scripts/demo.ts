@@ -78,7 +78,12 @@ async function main(): Promise<void> {
   }
   if (seen.length < 2) throw new Error(`the receiver processed ${seen.length} of 2 deliveries in 30 s`);
   for (const event of seen) {
-    const entry = await api(admin, 'GET', `/logs/${event.uuid}`);
+    // The receiver answers before Hookdesk has read that answer and logged it: wait for the log.
+    let entry = await api(admin, 'GET', `/logs/${event.uuid}`);
+    while (entry.status === 'pending' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      entry = await api(admin, 'GET', `/logs/${event.uuid}`);
+    }
     console.log(
       `✔ ${event.event} for ticket ${event.ticketId}: signature verified by the receiver; log says ${entry.status}` +
         ` (${entry.signature}, attempt ${entry.attemptCount})`,
