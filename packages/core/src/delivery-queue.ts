@@ -1,7 +1,10 @@
 import type { QueuedDelivery } from '@hookdesk/storage';
 
-/** Runs one attempt of a delivery; resolves when it has been recorded. */
-export type DeliveryHandler = (uuid: string) => Promise<void>;
+/**
+ * Runs one attempt of a delivery; resolves when it has been recorded. `entry.once`: the entry is a
+ * resend (one attempt, no automatic retry), as it was enqueued, also after a restart.
+ */
+export type DeliveryHandler = (uuid: string, entry?: { once?: boolean }) => Promise<void>;
 
 /**
  * Where recorded deliveries wait for their next attempt. The in-process default runs on the

@@ -44,7 +44,7 @@ export class Dispatcher {
   readonly #fresh = new Map<string, DeliveryRecord>();
   /** Log writes still under way, by uuid: the queue entry may be readable before the log entry. */
   readonly #writing = new Map<string, Promise<void>>();
-  /** Resends waiting in the queue: one attempt each, no retries (lost on a crash; see README). */
+  /** Resends this process queued: one attempt each, no retries (after a restart, the queue entry says so). */
   readonly #once = new Set<string>();
   #stopping = false;
 
@@ -79,7 +79,7 @@ export class Dispatcher {
   }
 
   /** The queue's handler. */
-  handle = async (uuid: string): Promise<void> => {
+  handle = async (uuid: string, entry?: { once?: boolean }): Promise<void> => {
     const { queue, storage } = this.#p;
     const writing = this.#writing.get(uuid);
     if (writing) {
@@ -108,7 +108,8 @@ export class Dispatcher {
       queue.pause();
       return;
     }
-    const mode: AttemptMode = this.#once.has(uuid) ? 'once' : 'scheduled';
+    // In memory for a resend this process queued; on the queue entry for one queued before a restart.
+    const mode: AttemptMode = this.#once.has(uuid) || entry?.once === true ? 'once' : 'scheduled';
     const attempted = await this.attempt(record, mode, true, cached !== undefined);
     if (attempted) this.#once.delete(uuid);
   };

@@ -577,7 +577,7 @@ export class Hookdesk {
 
     const now = this.#o.clock.now();
     const results: ResendResult[] = [];
-    const queued: { uuid: string; dueAt: number }[] = [];
+    const queued: { uuid: string; dueAt: number; once: true }[] = [];
     for (const uuid of ids) {
       const record = await this.#storage.log.get(uuid);
       if (!record) {
@@ -589,7 +589,7 @@ export class Hookdesk {
         nextAttemptAt: new Date(now).toISOString(),
       });
       this.#dispatcher.markOnce(uuid);
-      queued.push({ uuid, dueAt: now });
+      queued.push({ uuid, dueAt: now, once: true });
       results.push({ uuid, status: 'queued' });
     }
     await this.#queue.enqueue(queued);

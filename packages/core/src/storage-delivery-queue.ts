@@ -50,7 +50,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
    * attempt it follows). That attempt ends by removing its entry from the repository, so each is
    * written again and run once the attempt is done, or the resend would be lost.
    */
-  readonly #rerun = new Set<string>();
+  readonly #rerun = new Map<string, { once: boolean }>();
   /** The repository may hold due entries this process has not seen (start, timers, other writers). */
   #scan = true;
   #handler: DeliveryHandler | null = null;
@@ -78,7 +78,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     let later = Number.POSITIVE_INFINITY;
     for (const entry of entries) {
       if (entry.dueAt > now) later = Math.min(later, entry.dueAt);
-      else if (this.#inFlight.has(entry.uuid)) this.#rerun.add(entry.uuid);
+      else if (this.#inFlight.has(entry.uuid)) this.#rerun.set(entry.uuid, { once: entry.once === true });
       else this.#ready.add(entry.uuid);
     }
     if (this.#ready.size > 0) this.#poll();
@@ -178,7 +178,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
         }
         if (this.#inFlight.size >= this.#concurrency || this.#paused || this.#closed) break;
         this.#ready.delete(entry.uuid);
-        this.#run(entry.uuid);
+        this.#run(entry.uuid, entry.once === true);
         started++;
       }
       if (started === 0) break;
@@ -214,9 +214,11 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   }
 
   /** Writes a rerun entry back (its finished attempt removed it) and hands it out again. */
-  async #requeue(uuid: string): Promise<void> {
+  async #requeue(uuid: string, once: boolean): Promise<void> {
     try {
-      await this.#repo.schedule([{ uuid, dueAt: this.#clock.now() }]);
+      await this.#repo.schedule([
+        once ? { uuid, dueAt: this.#clock.now(), once } : { uuid, dueAt: this.#clock.now() },
+      ]);
     } catch (error) {
       // It still runs from memory; were this process to stop first, its log entry still says
       // pending and the start-up recovery queues it again.
@@ -233,18 +235,22 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     }
   }
 
-  #run(uuid: string): void {
+  #run(uuid: string, once = false): void {
     const handler = this.#handler as DeliveryHandler;
     const task = (async () => {
       try {
-        await handler(uuid);
+        await handler(uuid, once ? { once } : undefined);
       } catch (error) {
         this.#logger.error({ err: error, uuid }, 'Hookdesk could not attempt a delivery; it stays queued');
         this.#cooldown.set(uuid, this.#clock.now() + this.#errorBackoffMs);
         this.#wakeAt(this.#clock.now() + this.#errorBackoffMs);
         this.#scan = true;
       } finally {
-        if (this.#rerun.delete(uuid)) await this.#requeue(uuid);
+        const rerun = this.#rerun.get(uuid);
+        if (rerun) {
+          this.#rerun.delete(uuid);
+          await this.#requeue(uuid, rerun.once);
+        }
         this.#inFlight.delete(uuid);
         this.#poll();
       }

@@ -96,3 +96,39 @@ it('loses no recorded delivery when the process is killed with SIGKILL mid-deliv
     await receiver.close();
   }
 }, 60_000);
+
+it('keeps a resend to one attempt when the process is killed before it is recorded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookdesk-kill-resend-'));
+  dirs.push(dir);
+  // 1: the first attempt fails (no retries in this run); 2: the resend hangs until the kill;
+  // after the restart, the resend runs again and fails.
+  const receiver = await startTestReceiver({
+    respond: (_request, index) => (index === 1 ? { hang: true } : { status: 500 }),
+  });
+  try {
+    const first = start(['resend', dir, receiver.url]);
+    await until(
+      () => first.lines.some((l) => l.startsWith('resent ')),
+      `resent (stderr: ${first.stderr()})`,
+      20_000,
+    );
+    await until(() => receiver.requests.length === 2, 'the resend in flight', 10_000);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const uuid = (first.lines.find((l) => l.startsWith('resent ')) as string).slice(7);
+
+    // This run retries after 1.5 s: a resend must not be retried at all.
+    const second = start(['resume', dir, receiver.url]);
+    await until(
+      () => second.lines.includes(`failed ${uuid}`),
+      `resend failed again (stderr: ${second.stderr()})`,
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(second.lines.filter((l) => l.startsWith('retrying '))).toEqual([]);
+    expect(receiver.requests.map((r) => r.headers['x-hookdesk-attempt'])).toEqual(['1', '2', '2']);
+    expect(receiver.requests.every((r) => r.headers['x-hookdesk-uuid'] === uuid)).toBe(true);
+  } finally {
+    await receiver.close();
+  }
+}, 60_000);

@@ -40,7 +40,9 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
     parsed.forEach(({ member, key }, at) => {
       const pointer = current[at];
       if (key && pointer && pointer.dueAt === key.ms) {
-        entries.push({ uuid: key.id, dueAt: key.ms });
+        entries.push(
+          pointer.once ? { uuid: key.id, dueAt: key.ms, once: true } : { uuid: key.id, dueAt: key.ms },
+        );
         return;
       }
       remove.push({ set, member });
@@ -80,12 +82,22 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
       const latest = new Map<string, QueuedDelivery>();
       for (const entry of entries) {
         validInput(queuePointerSchema, entry, 'queue entry');
-        latest.set(entry.uuid, { uuid: entry.uuid, dueAt: entry.dueAt });
+        latest.set(entry.uuid, entry);
       }
       const wanted = [...latest.values()];
       const current = options.fresh ? [] : await pointers(wanted.map((entry) => entry.uuid));
+      // A resend's `once` stays with its entry when it is scheduled again (start-up recovery, say).
+      const pointer = (entry: QueuedDelivery, at: number): QueuedDelivery =>
+        (entry.once ?? current[at]?.once)
+          ? { uuid: entry.uuid, dueAt: entry.dueAt, once: true }
+          : { uuid: entry.uuid, dueAt: entry.dueAt };
       const writePointers = () =>
-        records.write(wanted.map((entry) => ({ key: STORAGE_KEYS.queueEntry(entry.uuid), value: entry })));
+        records.write(
+          wanted.map((entry, at) => ({
+            key: STORAGE_KEYS.queueEntry(entry.uuid),
+            value: pointer(entry, at),
+          })),
+        );
       const moveMembers = () =>
         index.update({
           add: wanted.map((entry) => ({ set, member: sortKey(entry.dueAt, entry.uuid) })),

@@ -82,6 +82,7 @@ function isQueuePointer(value: unknown): boolean {
   if (!isObject(value)) return false;
   const { uuid, dueAt } = value;
   if (!isString(uuid) || uuid.length === 0 || !isInt(dueAt) || dueAt < 0) return false;
+  if (value.once !== undefined && typeof value.once !== 'boolean') return false;
   for (let at = 0; at < uuid.length; at++) if (uuid.charCodeAt(at) <= 32) return false;
   return true;
 }

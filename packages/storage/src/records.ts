@@ -123,4 +123,9 @@ export interface QueuedDelivery {
   uuid: string;
   /** Epoch milliseconds at which the next attempt is due. */
   dueAt: number;
+  /**
+   * A resend: one attempt, never retried automatically (ADMIN-API.md). Kept with the entry, so it
+   * holds after a restart too; scheduling the entry again without `once` keeps it.
+   */
+  once?: boolean;
 }

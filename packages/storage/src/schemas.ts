@@ -81,6 +81,7 @@ export const queuePointerSchema = z.looseObject({
     .min(1)
     .refine((uuid) => ![...uuid].some((char) => char <= ' '), 'no spaces or control characters'),
   dueAt: z.number().int().nonnegative(),
+  once: z.boolean().optional(),
 });
 
 /** One line per problem, `path: message`, for error messages. */

@@ -606,6 +606,25 @@ export function storageConformanceSuite(
         expect(await storage.queue.size()).toBe(0);
       });
 
+      it("keeps a resend's once mark with its entry, also when the entry is scheduled again", async () => {
+        await storage.queue.schedule([
+          { uuid: 'r1', dueAt: BASE + 1_000, once: true },
+          { uuid: 'r2', dueAt: BASE + 2_000 },
+        ]);
+        expect(await storage.queue.due(BASE + 10_000, 10)).toEqual([
+          { uuid: 'r1', dueAt: BASE + 1_000, once: true },
+          { uuid: 'r2', dueAt: BASE + 2_000 },
+        ]);
+        // Start-up recovery schedules pending deliveries again, without the mark: it stays.
+        await storage.queue.schedule([{ uuid: 'r1', dueAt: BASE + 3_000 }]);
+        expect(await storage.queue.due(BASE + 10_000, 10)).toEqual([
+          { uuid: 'r2', dueAt: BASE + 2_000 },
+          { uuid: 'r1', dueAt: BASE + 3_000, once: true },
+        ]);
+        await storage.queue.remove('r1');
+        await storage.queue.remove('r2');
+      });
+
       it('loses no entry that is rescheduled while readers scan the queue', async () => {
         const uuids = Array.from({ length: 40 }, (_, i) => `q-${i}`);
         await storage.queue.schedule(uuids.map((uuid) => ({ uuid, dueAt: BASE + 1_000 })));
