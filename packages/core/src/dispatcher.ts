@@ -287,21 +287,16 @@ export class Dispatcher {
     if (succeeded && cached.failingSince === null && recent(cached.lastSuccessAt)) return;
     if (!succeeded && !deactivateReason && cached.failingSince !== null && recent(cached.lastFailureAt))
       return;
-    // Read fresh from the store so an admin's edit a moment ago is not overwritten with a stale copy.
-    const current = await this.#p.storage.webhooks.get(cached.id);
-    if (!current) return;
-    let next: WebhookRecord | null = null;
-    if (succeeded) {
-      if (current.failingSince !== null || !recent(current.lastSuccessAt)) {
-        next = { ...current, lastSuccessAt: nowIso, failingSince: null };
+    // On the record as it is when written, in turn with admin edits: never a stale copy over an edit.
+    await this.#p.webhooks.update(cached.id, (current) => {
+      if (succeeded) {
+        if (current.failingSince === null && recent(current.lastSuccessAt)) return null;
+        return { ...current, lastSuccessAt: nowIso, failingSince: null };
       }
-    } else {
-      next = { ...current, lastFailureAt: nowIso, failingSince: current.failingSince ?? nowIso };
-      if (deactivateReason && current.active) {
-        next = { ...next, active: false, deactivatedReason: deactivateReason, updatedAt: nowIso };
-      }
-    }
-    if (next) await this.#p.webhooks.put(next);
+      const next = { ...current, lastFailureAt: nowIso, failingSince: current.failingSince ?? nowIso };
+      if (!deactivateReason || !current.active) return next;
+      return { ...next, active: false, deactivatedReason: deactivateReason, updatedAt: nowIso };
+    });
   }
 
   #base(

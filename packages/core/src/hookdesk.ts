@@ -437,23 +437,27 @@ export class Hookdesk {
   async updateWebhook(id: string, input: unknown): Promise<Webhook> {
     await this.#ready;
     const patch = parseInput(webhookPatchSchema, input, 'change');
-    const current = await this.#webhookOr404(id);
-    if (patch.url !== undefined && patch.url !== current.url) await this.#checkUrl(patch.url);
-    const next: WebhookRecord = { ...current, updatedAt: new Date(this.#o.clock.now()).toISOString() };
-    if (patch.url !== undefined) next.url = patch.url;
-    if (patch.events !== undefined) next.events = patch.events;
-    if (patch.name !== undefined) next.name = patch.name;
-    if (patch.description !== undefined) next.description = patch.description;
-    if (patch.headers !== undefined) next.headers = patch.headers;
-    if (patch.key !== undefined) next.key = patch.key === 'generate' ? generateKey() : patch.key;
-    if (patch.active !== undefined) {
-      next.active = patch.active;
-      // Reactivating starts afresh: the old failure run no longer counts towards auto-deactivation.
-      if (patch.active && !current.active)
-        Object.assign(next, { deactivatedReason: null, failingSince: null });
-    }
-    await this.#webhooks.put(next);
-    return toWebhook(next);
+    const before = await this.#webhookOr404(id);
+    if (patch.url !== undefined && patch.url !== before.url) await this.#checkUrl(patch.url);
+    // Applied to the record as it is when written, in turn with the delivery bookkeeping.
+    const updated = await this.#webhooks.update(id, (current) => {
+      const next: WebhookRecord = { ...current, updatedAt: new Date(this.#o.clock.now()).toISOString() };
+      if (patch.url !== undefined) next.url = patch.url;
+      if (patch.events !== undefined) next.events = patch.events;
+      if (patch.name !== undefined) next.name = patch.name;
+      if (patch.description !== undefined) next.description = patch.description;
+      if (patch.headers !== undefined) next.headers = patch.headers;
+      if (patch.key !== undefined) next.key = patch.key === 'generate' ? generateKey() : patch.key;
+      if (patch.active !== undefined) {
+        next.active = patch.active;
+        // Reactivating starts afresh: the old failure run no longer counts towards auto-deactivation.
+        if (patch.active && !current.active)
+          Object.assign(next, { deactivatedReason: null, failingSince: null });
+      }
+      return next;
+    });
+    if (!updated) throw notFoundWebhook(id);
+    return toWebhook(updated);
   }
 
   async deleteWebhook(id: string): Promise<void> {

@@ -1,7 +1,8 @@
 /**
- * Runs tasks one at a time per key, in arrival order; different keys run side by side. A ticket's
- * state is read, changed and written back by events and sweeps: in one process, these must not
- * interleave, or one write loses the other's fired-rule bookkeeping.
+ * Runs tasks one at a time per key, in arrival order; different keys run side by side. Records
+ * that are read, changed and written back from several places (a ticket's state by events and
+ * sweeps, a webhook by the admin and the delivery bookkeeping) must not interleave in one process,
+ * or one write loses the other's.
  */
 export class SerialByKey {
   readonly #tails = new Map<string, Promise<unknown>>();

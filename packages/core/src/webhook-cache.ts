@@ -1,5 +1,6 @@
 import type { WebhookRecord, WebhookRepository } from '@hookdesk/storage';
 import type { Clock } from './clock.js';
+import { SerialByKey } from './serial-by-key.js';
 
 /**
  * Every webhook, read through a short cache: each ticket event matches against all of them and
@@ -15,6 +16,7 @@ export class WebhookCache {
   #loadedAt = 0;
   #loading: Promise<void> | null = null;
   #generation = 0;
+  readonly #perWebhook = new SerialByKey();
 
   constructor(repo: WebhookRepository, clock: Clock, cacheMs: number) {
     this.#repo = repo;
@@ -40,6 +42,27 @@ export class WebhookCache {
       this.#byId.set(record.id, record);
       this.#list = [...this.#byId.values()];
     }
+  }
+
+  /**
+   * Reads the webhook fresh from the store, applies `change` and writes the result (`null`: no
+   * write), one change per webhook at a time in this process. An admin's edit and the delivery
+   * bookkeeping both read-modify-write the record: interleaved, the later write lost the earlier
+   * one (a success's `lastSuccessAt` could undo an admin's deactivation a moment before).
+   * Resolves with the record as stored, or `undefined` when there is none.
+   */
+  update(
+    id: string,
+    change: (current: WebhookRecord) => WebhookRecord | null,
+  ): Promise<WebhookRecord | undefined> {
+    return this.#perWebhook.run(id, async () => {
+      const current = await this.#repo.get(id);
+      if (!current) return undefined;
+      const next = change(current);
+      if (next === null) return current;
+      await this.put(next);
+      return next;
+    });
   }
 
   async delete(id: string): Promise<boolean> {

@@ -43,6 +43,39 @@ describe('settings and key', () => {
     expect(new Set(revealed.map((k) => k.key))).toEqual(new Set([key]));
   });
 
+  it('never lets delivery bookkeeping undo an admin edit made while it was under way', async () => {
+    const { createStorage } = await import('@hookdesk/storage');
+    const storage = await createStorage({ store: 'memory' });
+    const { hookdesk } = await harness({ storage });
+    const r = await receiver();
+    const webhook = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    // The first read of the webhook after this (the bookkeeping of the success) is held until `open`.
+    const realGet = storage.webhooks.get.bind(storage.webhooks);
+    let open = () => {};
+    let held = false;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    storage.webhooks.get = async (id) => {
+      const record = await realGet(id);
+      if (!held) {
+        held = true;
+        await gate;
+      }
+      return record;
+    };
+    await hookdesk.ticketCreated({ id: 1 });
+    await r.waitForRequests(1);
+    await until(() => held, 'the bookkeeping read');
+    const edit = hookdesk.updateWebhook(webhook.id, { active: false });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    open();
+    expect((await edit).active).toBe(false);
+    const stored = await realGet(webhook.id);
+    expect(stored?.active).toBe(false);
+    expect(stored?.lastSuccessAt).not.toBeNull();
+  });
+
   it('keeps the key across restarts on the same storage', async () => {
     const first = await harness();
     const { key } = await first.hookdesk.revealKey();
