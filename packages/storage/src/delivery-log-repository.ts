@@ -3,7 +3,7 @@ import type { InternalQueueRepository } from './delivery-queue-repository.js';
 import { CorruptRecordError, RecordNotFoundError } from './errors.js';
 import { decodeCursor, encodeCursor } from './log-cursor.js';
 import { deliverySets, matchesFilter, planLogQuery } from './log-query.js';
-import type { IndexEntry, OrderedIndex } from './ordered-index.js';
+import { type IndexEntry, type OrderedIndex, writeInOrder } from './ordered-index.js';
 import type { RecordStore } from './record-store.js';
 import {
   DELIVERY_STATUSES,
@@ -105,11 +105,7 @@ export function deliveryLogRepository(
     const sets = (status: DeliveryRecord['status']) =>
       deliverySets(after, status).byStatus.map((set) => ({ set, member }));
     const moveSets = () => index.update({ add: sets(after.status), remove: sets(before.status) });
-    if (index.sharesStoreCommits) await Promise.all([writeRecord(), moveSets()]);
-    else {
-      await writeRecord();
-      await moveSets();
-    }
+    await writeInOrder(index, writeRecord, moveSets);
     return after;
   }
 
@@ -188,15 +184,9 @@ export function deliveryLogRepository(
       const writeRecords = () =>
         records.write(list.map((record) => ({ key: STORAGE_KEYS.delivery(record.uuid), value: record })));
       const writeIndex = () => index.update({ add: list.flatMap((record) => entriesFor(record)) });
-      if (index.sharesStoreCommits) {
-        // Issued together, they commit in one transaction: all or nothing, and one commit.
-        await Promise.all([writeRecords(), writeIndex()]);
-        return;
-      }
       // Records before index entries: a crash in between leaves unlisted records, never entries
       // without a record.
-      await writeRecords();
-      await writeIndex();
+      await writeInOrder(index, writeRecords, writeIndex);
     },
 
     async get(uuid) {

@@ -1,4 +1,4 @@
-import type { IndexEntry, OrderedIndex } from './ordered-index.js';
+import { type IndexEntry, type OrderedIndex, writeInOrder } from './ordered-index.js';
 import type { RecordStore } from './record-store.js';
 import type { QueuedDelivery } from './records.js';
 import type { DeliveryQueueRepository } from './repositories.js';
@@ -64,15 +64,9 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
       records.removeMany(
         current.flatMap((pointer) => (pointer ? [STORAGE_KEYS.queueEntry(pointer.uuid)] : [])),
       );
-    if (index.sharesStoreCommits) {
-      // Issued together, they commit in one transaction: one commit per removal, not two.
-      await Promise.all([index.update({ remove }), removePointers()]);
-      return;
-    }
     // The member before the pointer: a reader never finds a member whose pointer is gone
     // unless the entry is being removed, and then dropping the member is right.
-    await index.update({ remove });
-    await removePointers();
+    await writeInOrder(index, () => index.update({ remove }), removePointers);
   }
 
   return {
@@ -107,13 +101,7 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
               : [],
           ),
         });
-      if (index.sharesStoreCommits) {
-        // Issued together, they commit in one transaction.
-        await Promise.all([writePointers(), moveMembers()]);
-      } else {
-        await writePointers();
-        await moveMembers();
-      }
+      await writeInOrder(index, writePointers, moveMembers);
     },
 
     async due(now, limit) {

@@ -56,6 +56,25 @@ export interface OrderedIndex {
   close(): Promise<void>;
 }
 
+/**
+ * The two writes of one change, e.g. a record and its index entries. Where the index commits with
+ * the store (`sharesStoreCommits`) they are issued together: one transaction, one disk flush, all
+ * or nothing. Elsewhere `first` completes before `second` starts, so a crash in between leaves only
+ * what `first` alone makes safe (each caller orders its writes that way and says why).
+ */
+export async function writeInOrder(
+  index: OrderedIndex,
+  first: () => Promise<unknown>,
+  second: () => Promise<unknown>,
+): Promise<void> {
+  if (index.sharesStoreCommits) {
+    await Promise.all([first(), second()]);
+    return;
+  }
+  await first();
+  await second();
+}
+
 /** Groups entries by set, keeping their order, for backends that write one set per command. */
 export function groupBySet(entries: readonly IndexEntry[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CorruptRecordError } from './errors.js';
-import type { OrderedIndex } from './ordered-index.js';
+import { type OrderedIndex, writeInOrder } from './ordered-index.js';
 import type { RecordStore } from './record-store.js';
 import { parseSortKey, sortKey, timePrefix } from './sort-key.js';
 import { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
@@ -88,15 +88,9 @@ export function ticketStateRepository(records: RecordStore, index: OrderedIndex)
                 remove: [open],
               },
         );
-      if (index.sharesStoreCommits) {
-        // Issued together, they commit in one transaction: one disk flush per ticket event, not two.
-        await Promise.all([writeRecord(), writeIndex()]);
-        return;
-      }
       // The record before its index entries: a crash in between leaves a ticket unlisted until its
       // next event, never a listed id without a record.
-      await writeRecord();
-      await writeIndex();
+      await writeInOrder(index, writeRecord, writeIndex);
       // A reopened ticket's old closed entry stays until `purgeClosed` meets it and sees the record
       // open: cheaper than reading the previous state on every put.
     },
