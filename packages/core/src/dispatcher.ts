@@ -44,8 +44,6 @@ export class Dispatcher {
   readonly #fresh = new Map<string, DeliveryRecord>();
   /** Log writes still under way, by uuid: the queue entry may be readable before the log entry. */
   readonly #writing = new Map<string, Promise<void>>();
-  /** Resends this process queued: one attempt each, no retries (after a restart, the queue entry says so). */
-  readonly #once = new Set<string>();
   #stopping = false;
 
   constructor(parts: DispatcherParts) {
@@ -74,10 +72,6 @@ export class Dispatcher {
     this.#stopping = true;
   }
 
-  markOnce(uuid: string): void {
-    this.#once.add(uuid);
-  }
-
   /** The queue's handler. */
   handle = async (uuid: string, entry?: { once?: boolean }): Promise<void> => {
     const { queue, storage } = this.#p;
@@ -98,7 +92,6 @@ export class Dispatcher {
     if (record?.status !== 'pending') {
       // Purged, or finished before a crash removed its queue entry.
       await queue.remove(uuid);
-      this.#once.delete(uuid);
       return;
     }
     const settings = await this.#p.keyRing.get();
@@ -108,10 +101,9 @@ export class Dispatcher {
       queue.pause();
       return;
     }
-    // In memory for a resend this process queued; on the queue entry for one queued before a restart.
-    const mode: AttemptMode = this.#once.has(uuid) || entry?.once === true ? 'once' : 'scheduled';
-    const attempted = await this.attempt(record, mode, true, cached !== undefined);
-    if (attempted) this.#once.delete(uuid);
+    // A resend's queue entry says so, before and after a restart alike.
+    const mode: AttemptMode = entry?.once === true ? 'once' : 'scheduled';
+    await this.attempt(record, mode, true, cached !== undefined);
   };
 
   /**

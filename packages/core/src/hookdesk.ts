@@ -592,7 +592,6 @@ export class Hookdesk {
         status: 'pending',
         nextAttemptAt: new Date(now).toISOString(),
       });
-      this.#dispatcher.markOnce(uuid);
       queued.push({ uuid, dueAt: now, once: true });
       results.push({ uuid, status: 'queued' });
     }

@@ -43,14 +43,15 @@ export class StorageDeliveryQueue implements DeliveryQueue {
    * Entries this process enqueued as due now, handed straight to handlers: reading them back from
    * the repository would cost a locked range read per delivery. The repository stays the record;
    * this is only a shortcut, and a scan may still return an entry (then skipped or found done).
+   * Each keeps its `once` mark, as the repository does.
    */
-  readonly #ready = new Set<string>();
+  readonly #ready = new Map<string, boolean>();
   /**
    * Entries enqueued as due while their previous attempt was still in flight (a resend racing the
    * attempt it follows). That attempt ends by removing its entry from the repository, so each is
    * written again and run once the attempt is done, or the resend would be lost.
    */
-  readonly #rerun = new Map<string, { once: boolean }>();
+  readonly #rerun = new Map<string, boolean>();
   /** The repository may hold due entries this process has not seen (start, timers, other writers). */
   #scan = true;
   #handler: DeliveryHandler | null = null;
@@ -78,8 +79,8 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     let later = Number.POSITIVE_INFINITY;
     for (const entry of entries) {
       if (entry.dueAt > now) later = Math.min(later, entry.dueAt);
-      else if (this.#inFlight.has(entry.uuid)) this.#rerun.set(entry.uuid, { once: entry.once === true });
-      else this.#ready.add(entry.uuid);
+      else if (this.#inFlight.has(entry.uuid)) this.#rerun.set(entry.uuid, entry.once === true);
+      else this.#ready.set(entry.uuid, entry.once === true);
     }
     if (this.#ready.size > 0) this.#poll();
     if (later !== Number.POSITIVE_INFINITY) this.#wakeAt(later);
@@ -216,22 +217,20 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   /** Writes a rerun entry back (its finished attempt removed it) and hands it out again. */
   async #requeue(uuid: string, once: boolean): Promise<void> {
     try {
-      await this.#repo.schedule([
-        once ? { uuid, dueAt: this.#clock.now(), once } : { uuid, dueAt: this.#clock.now() },
-      ]);
+      await this.#repo.schedule([{ uuid, dueAt: this.#clock.now(), once }]);
     } catch (error) {
       // It still runs from memory; were this process to stop first, its log entry still says
       // pending and the start-up recovery queues it again.
       this.#logger.error({ err: error, uuid }, 'Hookdesk could not write a delivery back to the queue');
     }
-    this.#ready.add(uuid);
+    this.#ready.set(uuid, once);
   }
 
   #drainReady(): void {
-    for (const uuid of this.#ready) {
+    for (const [uuid, once] of this.#ready) {
       if (this.#inFlight.size >= this.#concurrency || this.#paused || this.#closed) return;
       this.#ready.delete(uuid);
-      if (!this.#inFlight.has(uuid)) this.#run(uuid);
+      if (!this.#inFlight.has(uuid)) this.#run(uuid, once);
     }
   }
 
@@ -246,10 +245,10 @@ export class StorageDeliveryQueue implements DeliveryQueue {
         this.#wakeAt(this.#clock.now() + this.#errorBackoffMs);
         this.#scan = true;
       } finally {
-        const rerun = this.#rerun.get(uuid);
-        if (rerun) {
+        const once = this.#rerun.get(uuid);
+        if (once !== undefined) {
           this.#rerun.delete(uuid);
-          await this.#requeue(uuid, rerun.once);
+          await this.#requeue(uuid, once);
         }
         this.#inFlight.delete(uuid);
         this.#poll();
