@@ -2,7 +2,8 @@
 //   1. baseline: raw undici Pool POSTs of a 2 KB body, 50 in flight;
 //   2. Hookdesk: ticketCreated → delivered, signed and logged on the embedded store, 50 in flight;
 //   3. event-to-receipt latency at 1,000 events/s;
-//   4. one event fanned out to 1,000 webhooks: time until recorded.
+//   4. one event fanned out to 1,000 webhooks: time until recorded;
+//   5. the floor: the least work a signed delivery logged on lmdb can be, by hand (floor.ts).
 // `pnpm --filter @hookdesk/bench bench:dispatch`; BENCH_STRICT=1 exits 1 when a target is missed.
 // Loopback only; the embedded database lives under bench/results/ and is removed after.
 import { mkdirSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createHookdesk, type Hookdesk } from '@hookdesk/core';
 import { createStorage, openEmbeddedStore } from '@hookdesk/storage';
+import { floor } from './floor.js';
 import {
   baseline,
   IN_FLIGHT,
@@ -127,7 +129,7 @@ async function fanOut(dir: string, receiver: Receiver) {
 
 async function main() {
   mkdirSync(RESULTS, { recursive: true });
-  const dirs = ['a', 'b', 'c', 'd'].map((x) => join(RESULTS, `dispatch-${process.pid}-${x}`));
+  const dirs = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => join(RESULTS, `dispatch-${process.pid}-${x}`));
   const receiver = await startReceiver();
   try {
     const base = await baseline(receiver);
@@ -156,6 +158,10 @@ async function main() {
     }
 
     const fan = await fanOut(dirs[1] as string, receiver);
+    const floors = {
+      sync: await floor(receiver, { dir: dirs[4] as string, sync: true }),
+      nosync: await floor(receiver, { dir: dirs[5] as string, sync: false }),
+    };
 
     const ratio = own.perSecond / base.perSecond;
     const row = (name: string, m: { perSecond: number; perCpuSecond: number }) => [
@@ -170,6 +176,8 @@ async function main() {
       row('Hookdesk ticketCreated → delivered + logged, lmdb', own),
       row('  same, lmdb { sync: false } (reference)', reference['embedded-nosync'] as typeof own),
       row('  same, in-memory store (reference)', reference.memory as typeof own),
+      row('floor: minimal signed delivery logged on lmdb, by hand', floors.sync),
+      row('  floor, lmdb { sync: false }', floors.nosync),
       [
         'target',
         `≥ ${TARGETS.throughputRatio}× wall`,
