@@ -2,7 +2,7 @@ import type { DeliveryAttempt, DeliveryRecord, HookdeskStorage, WebhookRecord } 
 import { signedHeaders } from '@hookdesk/wire';
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { DeliveryEventBase, HookdeskEvents } from './hookdesk-events.js';
-import { type KeyRing, validKeys } from './key-ring.js';
+import { type KeyRing, signingKeys } from './key-ring.js';
 import { KeyedLimiter } from './keyed-limiter.js';
 import type { HookdeskMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
@@ -146,7 +146,7 @@ export class Dispatcher {
         attempt: number,
         timestamp: Math.floor(startedAt / 1000),
         body,
-        keys: webhook?.key ? [webhook.key] : validKeys(settings, startedAt),
+        keys: signingKeys(webhook, settings, startedAt),
         userAgent: USER_AGENT,
       }),
     };

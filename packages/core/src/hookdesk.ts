@@ -19,7 +19,7 @@ import {
   type SharedEventBody,
 } from './event-body.js';
 import { type HookdeskEventMap, type HookdeskEventName, HookdeskEvents } from './hookdesk-events.js';
-import { KeyRing, rotated } from './key-ring.js';
+import { KeyRing, retire, rotated } from './key-ring.js';
 import { createMetrics, type HookdeskMetrics } from './metrics.js';
 import { type HookdeskOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { SmartRule } from './rules/smart-rule.js';
@@ -439,15 +439,26 @@ export class Hookdesk {
     const patch = parseInput(webhookPatchSchema, input, 'change');
     const before = await this.#webhookOr404(id);
     if (patch.url !== undefined && patch.url !== before.url) await this.#checkUrl(patch.url);
+    const newKey = patch.key === 'generate' ? generateKey() : patch.key;
+    // A webhook that leaves the account key keeps it for the grace period, like its own key.
+    const accountKey = newKey !== undefined ? (await this.#keyRing.get(true)).key : undefined;
     // Applied to the record as it is when written, in turn with the delivery bookkeeping.
     const updated = await this.#webhooks.update(id, (current) => {
-      const next: WebhookRecord = { ...current, updatedAt: new Date(this.#o.clock.now()).toISOString() };
+      const now = this.#o.clock.now();
+      const next: WebhookRecord = { ...current, updatedAt: new Date(now).toISOString() };
       if (patch.url !== undefined) next.url = patch.url;
       if (patch.events !== undefined) next.events = patch.events;
       if (patch.name !== undefined) next.name = patch.name;
       if (patch.description !== undefined) next.description = patch.description;
       if (patch.headers !== undefined) next.headers = patch.headers;
-      if (patch.key !== undefined) next.key = patch.key === 'generate' ? generateKey() : patch.key;
+      if (newKey !== undefined && newKey !== current.key) {
+        // The key that signed until now keeps signing `webhook-signature` for the grace period,
+        // so receivers can switch keys without failing deliveries meanwhile (WIRE.md, "Key").
+        const signedUntilNow = current.key ?? (accountKey as string);
+        next.key = newKey;
+        if (signedUntilNow !== newKey)
+          next.previousKeys = retire(current.previousKeys, signedUntilNow, now, this.#o.keyGracePeriodMs);
+      }
       if (patch.active !== undefined) {
         next.active = patch.active;
         // Reactivating starts afresh: the old failure run no longer counts towards auto-deactivation.

@@ -1,16 +1,46 @@
-import type { SettingsRecord, SettingsRepository } from '@hookdesk/storage';
+import type { RetiredKey, SettingsRecord, SettingsRepository, WebhookRecord } from '@hookdesk/storage';
 import { generateKey } from '@hookdesk/wire';
 import type { Clock } from './clock.js';
 
 /** Rotated-out keys keep signing `webhook-signature` this long: 24 h (WIRE.md, "Key"). */
 export const DEFAULT_KEY_GRACE_MS = 24 * 3_600_000;
 
+/** The keys of `retired` still in their grace period at `nowMs`. */
+export function keysInGrace(retired: readonly RetiredKey[] | undefined, nowMs: number): string[] {
+  const keys: string[] = [];
+  for (const k of retired ?? []) if (Date.parse(k.validUntil) > nowMs) keys.push(k.key);
+  return keys;
+}
+
+/** `retired` with `key` put first, valid `graceMs` from `nowMs`; keys already expired are dropped. */
+export function retire(
+  retired: readonly RetiredKey[] | undefined,
+  key: string,
+  nowMs: number,
+  graceMs: number,
+): RetiredKey[] {
+  const validUntil = new Date(nowMs + graceMs).toISOString();
+  const stillValid = (retired ?? []).filter((k) => Date.parse(k.validUntil) > nowMs && k.key !== key);
+  return [{ key, validUntil }, ...stillValid];
+}
+
 /** The account keys that sign a request at `nowMs`: the current one first, then those in their grace period. */
 export function validKeys(settings: SettingsRecord, nowMs: number): string[] {
-  const keys = [settings.key];
-  for (const retired of settings.previousKeys) {
-    if (Date.parse(retired.validUntil) > nowMs) keys.push(retired.key);
-  }
+  return [settings.key, ...keysInGrace(settings.previousKeys, nowMs)];
+}
+
+/**
+ * The keys that sign a delivery to `webhook` at `nowMs`: its own key or else the account's valid
+ * keys, then the keys the webhook itself retired that are still in their grace period. The first
+ * signs `X-Hookdesk-Signature`; all sign `webhook-signature`.
+ */
+export function signingKeys(
+  webhook: Pick<WebhookRecord, 'key' | 'previousKeys'> | undefined,
+  settings: SettingsRecord,
+  nowMs: number,
+): string[] {
+  const keys = webhook?.key ? [webhook.key] : validKeys(settings, nowMs);
+  for (const key of keysInGrace(webhook?.previousKeys, nowMs)) if (!keys.includes(key)) keys.push(key);
   return keys;
 }
 
@@ -21,12 +51,10 @@ export function rotated(
   nowMs: number,
   graceMs: number,
 ): SettingsRecord {
-  const validUntil = new Date(nowMs + graceMs).toISOString();
-  const stillValid = settings.previousKeys.filter((k) => Date.parse(k.validUntil) > nowMs);
   return {
     ...settings,
     key: newKey,
-    previousKeys: [{ key: settings.key, validUntil }, ...stillValid],
+    previousKeys: retire(settings.previousKeys, settings.key, nowMs, graceMs),
     updatedAt: new Date(nowMs).toISOString(),
   };
 }

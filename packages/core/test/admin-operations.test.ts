@@ -117,6 +117,81 @@ describe('settings and key', () => {
     expect((after.headers['webhook-signature'] as string).split(' ')).toHaveLength(1);
   });
 
+  describe("a webhook's key changed by PATCH keeps signing webhook-signature for the grace period", () => {
+    /** Each delivery's webhook-signature must hold exactly one signature per key of `keys`, in order. */
+    async function sendAndExpect(
+      setup: Awaited<ReturnType<typeof harness>>,
+      r: Awaited<ReturnType<typeof receiver>>,
+      ticketId: number,
+      keys: string[],
+    ) {
+      const [uuid] = await setup.hookdesk.ticketCreated({ id: ticketId });
+      const request = (await r.waitForRequests(ticketId))[ticketId - 1];
+      if (!request) throw new Error('no request');
+      await until(
+        async () => (await setup.storage.log.get(uuid as string))?.status === 'succeeded',
+        'delivered',
+      );
+      const id = request.headers['webhook-id'] as string;
+      const ts = Number(request.headers['webhook-timestamp']);
+      expect((request.headers['webhook-signature'] as string).split(' ')).toEqual(
+        keys.map((key) => signStandard(standardSecret(key), id, ts, request.body)),
+      );
+      expect(request.headers['x-hookdesk-signature']).toBe(
+        `sha1=${createHmac('sha1', keys[0] as string)
+          .update(request.body)
+          .digest('hex')}`,
+      );
+    }
+
+    it('own key to a new own key', async () => {
+      const setup = await harness({ keyGracePeriodMs: 3_600_000 });
+      const r = await receiver();
+      const first = generateKey();
+      const webhook = await setup.hookdesk.createWebhook({
+        url: r.url,
+        events: ['ticket.created'],
+        key: first,
+      });
+      await sendAndExpect(setup, r, 1, [first]);
+
+      const second = generateKey();
+      await setup.hookdesk.updateWebhook(webhook.id, { key: second });
+      await sendAndExpect(setup, r, 2, [second, first]);
+      // Other edits leave the grace period alone; the same key again retires nothing.
+      await setup.hookdesk.updateWebhook(webhook.id, { name: 'renamed', key: second });
+      await sendAndExpect(setup, r, 3, [second, first]);
+
+      await setup.clock.advance(3_600_001);
+      await sendAndExpect(setup, r, 4, [second]);
+    });
+
+    it('account key to a generated own key, and back to the account key', async () => {
+      const setup = await harness({ keyGracePeriodMs: 3_600_000 });
+      const r = await receiver();
+      const account = (await setup.hookdesk.revealKey()).key;
+      const webhook = await setup.hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+      await sendAndExpect(setup, r, 1, [account]);
+
+      await setup.hookdesk.updateWebhook(webhook.id, { key: 'generate' });
+      const own = (await setup.storage.webhooks.get(webhook.id))?.key as string;
+      expect(own).toMatch(/^whsec_/);
+      expect(own).not.toBe(account);
+      await sendAndExpect(setup, r, 2, [own, account]);
+
+      await setup.clock.advance(1_800_000);
+      await setup.hookdesk.updateWebhook(webhook.id, { key: null });
+      expect((await setup.hookdesk.getWebhook(webhook.id)).hasOwnKey).toBe(false);
+      // The account key signs first again; the dropped own key stays for its grace period.
+      await sendAndExpect(setup, r, 3, [account, own]);
+
+      await setup.clock.advance(3_600_001);
+      await sendAndExpect(setup, r, 4, [account]);
+      // Never shown by the admin API.
+      expect(JSON.stringify(await setup.hookdesk.getWebhook(webhook.id))).not.toContain(own);
+    });
+  });
+
   it('with the switch off creates nothing, holds due retries, and refuses resends and tests', async () => {
     const { hookdesk, storage, clock } = await harness();
     const r = await receiver({ respond: [{ status: 500 }, { status: 200 }] });

@@ -28,6 +28,12 @@ export interface WebhookRecord {
   headers: Record<string, string>;
   /** The webhook's own key, or `null` when the account key signs. Never returned by the admin API. */
   key: string | null;
+  /**
+   * Keys that signed this webhook's deliveries before its key was changed, each still signing
+   * `webhook-signature` until its `validUntil` (the grace period). Absent on records written
+   * before this field existed; never returned by the admin API.
+   */
+  previousKeys?: RetiredKey[];
   createdAt: string;
   updatedAt: string;
   /** Why Hookdesk deactivated it (410, failing for days), or `null`. */

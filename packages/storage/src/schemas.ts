@@ -7,10 +7,12 @@ import { DELIVERY_STATUSES } from './records.js';
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 time');
 const headers = z.record(z.string(), z.string());
 
+const retiredKeys = z.array(z.looseObject({ key: z.string(), validUntil: isoTime }));
+
 export const settingsSchema = z.looseObject({
   active: z.boolean(),
   key: z.string(),
-  previousKeys: z.array(z.looseObject({ key: z.string(), validUntil: isoTime })),
+  previousKeys: retiredKeys,
   updatedAt: isoTime,
 });
 
@@ -23,6 +25,7 @@ export const webhookSchema = z.looseObject({
   description: z.string().nullable(),
   headers,
   key: z.string().nullable(),
+  previousKeys: retiredKeys.optional(),
   createdAt: isoTime,
   updatedAt: isoTime,
   deactivatedReason: z.string().nullable(),

@@ -260,6 +260,17 @@ export function storageConformanceSuite(
       });
     }
 
+    it("keeps a webhook's retired keys, and refuses one without a valid validUntil", async () => {
+      const previousKeys = [{ key: 'whsec_b2xk', validUntil: minutes(60) }];
+      const webhook = makeWebhook('rotated', 1, { key: 'whsec_bmV3', previousKeys });
+      await storage.webhooks.put(webhook);
+      expect(await storage.webhooks.get('rotated')).toEqual(webhook);
+      await expect(
+        storage.webhooks.put({ ...webhook, previousKeys: [{ key: 'whsec_b2xk', validUntil: 'soon' }] }),
+      ).rejects.toThrow(/previousKeys/);
+      expect(await storage.webhooks.get('rotated')).toEqual(webhook);
+    });
+
     describe('delivery log', () => {
       // 24 deliveries, one a minute: webhooks wh-1/wh-2 and rule r-1 in turn, events by index.
       const events = ['ticket.created', 'ticket.updated', 'smart_rule.triggered', 'webhook.test'] as const;
