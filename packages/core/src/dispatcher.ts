@@ -101,8 +101,9 @@ export class Dispatcher {
       queue.pause();
       return;
     }
-    // A resend's queue entry says so, before and after a restart alike.
-    const mode: AttemptMode = entry?.once === true ? 'once' : 'scheduled';
+    // A resend's queue entry says so, before and after a restart alike; a test is always one
+    // attempt (one interrupted by a crash comes back from the log, with no queue entry).
+    const mode: AttemptMode = entry?.once === true || record.event === 'webhook.test' ? 'once' : 'scheduled';
     await this.attempt(record, mode, true, cached !== undefined);
   };
 

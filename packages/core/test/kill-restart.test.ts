@@ -132,3 +132,38 @@ it('keeps a resend to one attempt when the process is killed before it is record
     await receiver.close();
   }
 }, 60_000);
+
+it('keeps a test delivery to one attempt when the process is killed while it is in flight', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookdesk-kill-test-'));
+  dirs.push(dir);
+  // 0: the test hangs until the kill; after the restart it is sent again and fails.
+  const receiver = await startTestReceiver({
+    respond: (_request, index) => (index === 0 ? { hang: true } : { status: 500 }),
+  });
+  try {
+    const first = start(['test', dir, receiver.url]);
+    await until(
+      () => receiver.requests.length === 1,
+      `the test in flight (stderr: ${first.stderr()})`,
+      20_000,
+    );
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const uuid = receiver.requests[0]?.headers['x-hookdesk-uuid'] as string;
+    expect(receiver.requests[0]?.headers['x-hookdesk-event']).toBe('webhook.test');
+
+    // This run retries after 1.5 s: a test must not be retried at all.
+    const second = start(['resume', dir, receiver.url]);
+    await until(
+      () => second.lines.includes(`failed ${uuid}`),
+      `test failed (stderr: ${second.stderr()})`,
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(second.lines.filter((l) => l.startsWith('retrying '))).toEqual([]);
+    expect(receiver.requests.map((r) => r.headers['x-hookdesk-uuid'])).toEqual([uuid, uuid]);
+    expect(receiver.requests.map((r) => r.headers['x-hookdesk-attempt'])).toEqual(['1', '1']);
+  } finally {
+    await receiver.close();
+  }
+}, 60_000);
