@@ -1,4 +1,10 @@
-import type { DeliveryAttempt, DeliveryRecord, HookdeskStorage, WebhookRecord } from '@hookdesk/storage';
+import type {
+  DeliveryAttempt,
+  DeliveryRecord,
+  HookdeskStorage,
+  WebhookDeliveryHealth,
+  WebhookRecord,
+} from '@hookdesk/storage';
 import { signedHeaders } from '@hookdesk/wire';
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { DeliveryEventBase, HookdeskEvents } from './hookdesk-events.js';
@@ -280,14 +286,27 @@ export class Dispatcher {
     if (succeeded && cached.failingSince === null && recent(cached.lastSuccessAt)) return;
     if (!succeeded && !deactivateReason && cached.failingSince !== null && recent(cached.lastFailureAt))
       return;
-    // On the record as it is when written, in turn with admin edits: never a stale copy over an edit.
-    await this.#p.webhooks.update(cached.id, (current) => {
+    const health = (current: WebhookRecord): WebhookDeliveryHealth | null => {
       if (succeeded) {
         if (current.failingSince === null && recent(current.lastSuccessAt)) return null;
-        return { ...current, lastSuccessAt: nowIso, failingSince: null };
+        return { lastSuccessAt: nowIso, lastFailureAt: current.lastFailureAt, failingSince: null };
       }
-      const next = { ...current, lastFailureAt: nowIso, failingSince: current.failingSince ?? nowIso };
-      if (!deactivateReason || !current.active) return next;
+      return {
+        lastSuccessAt: current.lastSuccessAt,
+        lastFailureAt: nowIso,
+        failingSince: current.failingSince ?? nowIso,
+      };
+    };
+    if (!deactivateReason) {
+      // Only the health is written, so no admin edit, in this process or another, is undone.
+      await this.#p.webhooks.updateHealth(cached.id, health);
+      return;
+    }
+    // Deactivating changes the record itself: on the record as it is when written, in turn with
+    // this process's admin edits. Rare (a 410, or days of failures).
+    await this.#p.webhooks.update(cached.id, (current) => {
+      const next = { ...current, ...health(current) };
+      if (!current.active) return next;
       return { ...next, active: false, deactivatedReason: deactivateReason, updatedAt: nowIso };
     });
   }

@@ -1,4 +1,4 @@
-import type { WebhookRecord, WebhookRepository } from '@hookdesk/storage';
+import type { WebhookDeliveryHealth, WebhookRecord, WebhookRepository } from '@hookdesk/storage';
 import type { Clock } from './clock.js';
 import { SerialByKey } from './serial-by-key.js';
 
@@ -47,8 +47,9 @@ export class WebhookCache {
   /**
    * Reads the webhook fresh from the store, applies `change` and writes the result (`null`: no
    * write), one change per webhook at a time in this process. An admin's edit and the delivery
-   * bookkeeping both read-modify-write the record: interleaved, the later write lost the earlier
-   * one (a success's `lastSuccessAt` could undo an admin's deactivation a moment before).
+   * bookkeeping's deactivation both read-modify-write the record: interleaved, the later write
+   * lost the earlier one (a success's `lastSuccessAt` could undo an admin's deactivation a moment
+   * before, when the bookkeeping still wrote whole records).
    * Resolves with the record as stored, or `undefined` when there is none.
    */
   update(
@@ -62,6 +63,26 @@ export class WebhookCache {
       if (next === null) return current;
       await this.put(next);
       return next;
+    });
+  }
+
+  /**
+   * Like `update`, but `change` answers only the delivery health (`null`: no write), and only that
+   * is written: the record's other fields are never written back, so an admin's edit made
+   * meanwhile in another process stands too (`WebhookRepository.recordHealth`).
+   */
+  updateHealth(id: string, change: (current: WebhookRecord) => WebhookDeliveryHealth | null): Promise<void> {
+    return this.#perWebhook.run(id, async () => {
+      const current = await this.#repo.get(id);
+      if (!current) return;
+      const health = change(current);
+      if (health === null) return;
+      await this.#repo.recordHealth(id, health);
+      this.#generation++;
+      if (this.#byId?.has(id)) {
+        this.#byId.set(id, { ...current, ...health });
+        this.#list = [...this.#byId.values()];
+      }
     });
   }
 

@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateKey, keyPreview, signStandard, standardSecret } from '@hookdesk/wire';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../src/index.js';
@@ -74,6 +77,50 @@ describe('settings and key', () => {
     const stored = await realGet(webhook.id);
     expect(stored?.active).toBe(false);
     expect(stored?.lastSuccessAt).not.toBeNull();
+  });
+
+  it('never lets delivery bookkeeping in one process undo an admin edit made in another', async () => {
+    const { createStorage } = await import('@hookdesk/storage');
+    const dir = mkdtempSync(join(tmpdir(), 'hookdesk-two-processes-'));
+    try {
+      // Two engines, each with its own storage instance and caches, on one embedded store: one
+      // sends, the other only serves the admin API (as a second process would).
+      const sending = await harness({ storage: await createStorage({ path: dir }) });
+      const admin = await harness({ storage: await createStorage({ path: dir }), process: false });
+      const r = await receiver();
+      const webhook = await sending.hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+      // The sender's first read of the webhook from here on (its bookkeeping of the success) is
+      // held until `open`, so the admin's edit lands between that read and its write.
+      const realGet = sending.storage.webhooks.get.bind(sending.storage.webhooks);
+      let open = () => {};
+      let held = false;
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      sending.storage.webhooks.get = async (id) => {
+        const record = await realGet(id);
+        if (!held) {
+          held = true;
+          await gate;
+        }
+        return record;
+      };
+      const [uuid] = await sending.hookdesk.ticketCreated({ id: 1 });
+      await r.waitForRequests(1);
+      await until(() => held, 'the bookkeeping read');
+      await admin.hookdesk.updateWebhook(webhook.id, { name: 'Edited elsewhere', active: false });
+      open();
+      await until(
+        async () => (await admin.storage.log.get(uuid as string))?.status === 'succeeded',
+        'delivered',
+      );
+      await until(async () => (await realGet(webhook.id))?.lastSuccessAt != null, 'the bookkeeping');
+      const stored = await admin.storage.webhooks.get(webhook.id);
+      expect(stored).toMatchObject({ name: 'Edited elsewhere', active: false });
+      expect(stored?.lastSuccessAt).not.toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the key across restarts on the same storage', async () => {

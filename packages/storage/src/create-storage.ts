@@ -5,15 +5,16 @@ import { storageFailure } from './errors.js';
 import { DEFAULT_EMBEDDED_PATH } from './lmdb-store.js';
 import { guardedIndex, type OrderedIndex } from './ordered-index.js';
 import { RecordStore } from './record-store.js';
-import type { SmartRuleRecord, WebhookRecord } from './records.js';
+import type { SmartRuleRecord } from './records.js';
 import type { HookdeskStorage } from './repositories.js';
 import { type RetentionOption, retentionMs } from './retention.js';
 import { ruleFiringRepository } from './rule-firing-repository.js';
-import { smartRuleSchema, webhookSchema } from './schemas.js';
+import { smartRuleSchema } from './schemas.js';
 import { settingsRepository } from './settings-repository.js';
 import { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
 import { openStoreBackend, type StoreOption } from './store-backend.js';
 import { ticketStateRepository } from './ticket-state-repository.js';
+import { webhookRepository } from './webhook-repository.js';
 
 /** Namespace of every key when `namespace` is not given. */
 export const DEFAULT_NAMESPACE = 'hookdesk';
@@ -115,11 +116,7 @@ export async function createStorage(options: StorageOptions = {}): Promise<Hookd
   timer?.unref();
   return {
     settings: settingsRepository(records, index),
-    webhooks: entityRepository<WebhookRecord>(records, index, webhookSchema, {
-      what: 'webhook',
-      key: STORAGE_KEYS.webhook,
-      set: INDEX_SETS.webhooks,
-    }),
+    webhooks: webhookRepository(records, index),
     smartRules: entityRepository<SmartRuleRecord>(records, index, smartRuleSchema, {
       what: 'smart rule',
       key: STORAGE_KEYS.smartRule,

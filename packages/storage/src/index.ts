@@ -33,6 +33,7 @@ export type {
   RetiredKey,
   SettingsRecord,
   SmartRuleRecord,
+  WebhookDeliveryHealth,
   WebhookRecord,
 } from './records.js';
 export { DELIVERY_STATUSES } from './records.js';

@@ -44,6 +44,12 @@ export interface WebhookRecord {
   failingSince: string | null;
 }
 
+/**
+ * What the delivery bookkeeping writes of a webhook: stored apart from the rest of the record, so
+ * that writing it can never undo an admin's edit of the webhook made meanwhile in another process.
+ */
+export type WebhookDeliveryHealth = Pick<WebhookRecord, 'lastSuccessAt' | 'lastFailureAt' | 'failingSince'>;
+
 export interface SmartRuleRecord {
   id: string;
   name: string;

@@ -9,6 +9,7 @@ import type {
   QueuedDelivery,
   SettingsRecord,
   SmartRuleRecord,
+  WebhookDeliveryHealth,
   WebhookRecord,
 } from './records.js';
 import type { RuleFiringRepository } from './rule-firing-repository.js';
@@ -41,7 +42,15 @@ export interface EntityRepository<T extends { id: string }> {
   delete(id: string): Promise<boolean>;
 }
 
-export type WebhookRepository = EntityRepository<WebhookRecord>;
+export interface WebhookRepository extends EntityRepository<WebhookRecord> {
+  /**
+   * Writes only the delivery health of webhook `id` (`lastSuccessAt`, `lastFailureAt`,
+   * `failingSince`), never its other fields, so the delivery bookkeeping of one process cannot
+   * undo an admin's edit made in another. `get` and `list` show the latest health; `put` replaces
+   * the record, health included; `delete` removes both.
+   */
+  recordHealth(id: string, health: WebhookDeliveryHealth): Promise<void>;
+}
 export type SmartRuleRepository = EntityRepository<SmartRuleRecord>;
 
 export interface AttemptOutcome {

@@ -34,6 +34,12 @@ export const webhookSchema = z.looseObject({
   failingSince: isoTime.nullable(),
 });
 
+export const webhookHealthSchema = z.looseObject({
+  lastSuccessAt: isoTime.nullable(),
+  lastFailureAt: isoTime.nullable(),
+  failingSince: isoTime.nullable(),
+});
+
 export const smartRuleSchema = z.looseObject({
   id: z.string().min(1),
   name: z.string(),

@@ -7,6 +7,8 @@ import type { DeliveryStatus } from './records.js';
 export const STORAGE_KEYS = {
   settings: (): string => 'settings',
   webhook: (id: string): string => `webhook:${id}`,
+  /** A webhook's delivery health, written apart from its record (`WebhookRepository.recordHealth`). */
+  webhookHealth: (id: string): string => `webhook-health:${id}`,
   smartRule: (id: string): string => `smart-rule:${id}`,
   delivery: (uuid: string): string => `delivery:${uuid}`,
   queueEntry: (uuid: string): string => `queue:${uuid}`,

@@ -260,6 +260,38 @@ export function storageConformanceSuite(
       });
     }
 
+    it("writes a webhook's delivery health apart from its record, never over an edit", async () => {
+      const webhook = makeWebhook('h', 1);
+      await storage.webhooks.put(webhook);
+      // Edited after the bookkeeping last read it: the health write must not bring the old copy back.
+      const edited = { ...webhook, url: 'https://example.com/edited', active: false, updatedAt: minutes(2) };
+      await storage.webhooks.put(edited);
+      const health = { lastSuccessAt: minutes(3), lastFailureAt: null, failingSince: null };
+      await storage.webhooks.recordHealth('h', health);
+      expect(await storage.webhooks.get('h')).toEqual({ ...edited, ...health });
+      expect(await storage.webhooks.list()).toEqual([{ ...edited, ...health }]);
+
+      // `put` replaces all of it, the health included.
+      await storage.webhooks.put(webhook);
+      expect(await storage.webhooks.get('h')).toEqual(webhook);
+
+      await expect(storage.webhooks.recordHealth('h', { ...health, failingSince: 'soon' })).rejects.toThrow(
+        /failingSince/,
+      );
+      expect(await storage.webhooks.get('h')).toEqual(webhook);
+
+      await storage.keyv.set(STORAGE_KEYS.webhookHealth('h'), { ...health, lastFailureAt: 42 });
+      const error = await storage.webhooks.get('h').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CorruptRecordError);
+      expect((error as Error).message).toContain(STORAGE_KEYS.webhookHealth('h'));
+
+      // `delete` removes both: a webhook put again under the id has only its own health.
+      await storage.webhooks.recordHealth('h', health);
+      expect(await storage.webhooks.delete('h')).toBe(true);
+      expect(await storage.webhooks.get('h')).toBeUndefined();
+      expect(await storage.keyv.get(STORAGE_KEYS.webhookHealth('h'))).toBeUndefined();
+    });
+
     it("keeps a webhook's retired keys, and refuses one without a valid validUntil", async () => {
       const previousKeys = [{ key: 'whsec_b2xk', validUntil: minutes(60) }];
       const webhook = makeWebhook('rotated', 1, { key: 'whsec_bmV3', previousKeys });
