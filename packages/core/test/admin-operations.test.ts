@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HookdeskStorage } from '@hookdesk/storage';
 import { generateKey, keyPreview, signStandard, standardSecret } from '@hookdesk/wire';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../src/index.js';
@@ -14,6 +15,28 @@ const publicDns = async (host: string) => {
   if (host === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
   throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
 };
+
+/**
+ * Holds the next `storage.webhooks.get` after its answer is read, until `open()`: the moment
+ * between a read-modify-write's read and its write. `realGet` reads unhindered.
+ */
+function holdFirstWebhookRead(storage: HookdeskStorage) {
+  const realGet = storage.webhooks.get.bind(storage.webhooks);
+  let open = () => {};
+  let held = false;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  storage.webhooks.get = async (id) => {
+    const record = await realGet(id);
+    if (!held) {
+      held = true;
+      await gate;
+    }
+    return record;
+  };
+  return { realGet, held: () => held, open: () => open() };
+}
 
 describe('settings and key', () => {
   it('generates an account key on first start, reveals it and shows a preview', async () => {
@@ -53,23 +76,10 @@ describe('settings and key', () => {
     const r = await receiver();
     const webhook = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
     // The first read of the webhook after this (the bookkeeping of the success) is held until `open`.
-    const realGet = storage.webhooks.get.bind(storage.webhooks);
-    let open = () => {};
-    let held = false;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    storage.webhooks.get = async (id) => {
-      const record = await realGet(id);
-      if (!held) {
-        held = true;
-        await gate;
-      }
-      return record;
-    };
+    const { realGet, held, open } = holdFirstWebhookRead(storage);
     await hookdesk.ticketCreated({ id: 1 });
     await r.waitForRequests(1);
-    await until(() => held, 'the bookkeeping read');
+    await until(held, 'the bookkeeping read');
     const edit = hookdesk.updateWebhook(webhook.id, { active: false });
     await new Promise((resolve) => setTimeout(resolve, 50));
     open();
@@ -91,23 +101,10 @@ describe('settings and key', () => {
       const webhook = await sending.hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
       // The sender's first read of the webhook from here on (its bookkeeping of the success) is
       // held until `open`, so the admin's edit lands between that read and its write.
-      const realGet = sending.storage.webhooks.get.bind(sending.storage.webhooks);
-      let open = () => {};
-      let held = false;
-      const gate = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      sending.storage.webhooks.get = async (id) => {
-        const record = await realGet(id);
-        if (!held) {
-          held = true;
-          await gate;
-        }
-        return record;
-      };
+      const { realGet, held, open } = holdFirstWebhookRead(sending.storage);
       const [uuid] = await sending.hookdesk.ticketCreated({ id: 1 });
       await r.waitForRequests(1);
-      await until(() => held, 'the bookkeeping read');
+      await until(held, 'the bookkeeping read');
       await admin.hookdesk.updateWebhook(webhook.id, { name: 'Edited elsewhere', active: false });
       open();
       await until(
