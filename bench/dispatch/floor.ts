@@ -7,11 +7,10 @@
 // no events, no retries, no Keyv: if this cannot reach a ratio, the engine cannot either.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { signedHeaders } from '@hookdesk/wire';
 import { open } from 'lmdb';
 import { Pool } from 'undici';
-import { cpuSeconds, HOOKDESK_EVENTS, IN_FLIGHT, type Receiver, TICKET } from './loopback.js';
+import { HOOKDESK_EVENTS, IN_FLIGHT, measureRate, type Rate, type Receiver, TICKET } from './loopback.js';
 
 export interface FloorOptions {
   /** Directory for the database, removed after. */
@@ -20,10 +19,7 @@ export interface FloorOptions {
   sync: boolean;
 }
 
-export async function floor(
-  receiver: Receiver,
-  options: FloorOptions,
-): Promise<{ perSecond: number; perCpuSecond: number }> {
+export async function floor(receiver: Receiver, options: FloorOptions): Promise<Rate> {
   mkdirSync(options.dir, { recursive: true });
   const root = open({ path: options.dir, maxDbs: 2, noSync: !options.sync });
   const db = root.openDB<string, string>({ name: 'floor' });
@@ -80,12 +76,7 @@ export async function floor(
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   };
   try {
-    await run(500); // warm-up
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    await run(HOOKDESK_EVENTS);
-    const seconds = (performance.now() - started) / 1000;
-    return { perSecond: HOOKDESK_EVENTS / seconds, perCpuSecond: HOOKDESK_EVENTS / cpuSeconds(cpu) };
+    return await measureRate(HOOKDESK_EVENTS, run);
   } finally {
     await pool.close();
     await root.close();

@@ -57,27 +57,41 @@ export async function startReceiver() {
 
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
-export async function baseline(receiver: Receiver): Promise<{ perSecond: number; perCpuSecond: number }> {
+export async function baseline(receiver: Receiver): Promise<Rate> {
   const pool = new Pool(receiver.origin);
   const headers = { 'content-type': 'application/json', 'content-length': String(BASELINE_BODY.length) };
-  let next = 0;
-  const worker = async () => {
-    while (next < BASELINE_REQUESTS) {
-      next++;
-      const { body } = await pool.request({ method: 'POST', path: '/hook', headers, body: BASELINE_BODY });
-      await body.dump();
-    }
+  const run = async (count: number) => {
+    let started = 0;
+    const worker = async () => {
+      while (started < count) {
+        started++;
+        const { body } = await pool.request({ method: 'POST', path: '/hook', headers, body: BASELINE_BODY });
+        await body.dump();
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   };
-  // Warm-up, then the measured run.
-  next = BASELINE_REQUESTS - 500;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  next = 0;
+  try {
+    return await measureRate(BASELINE_REQUESTS, run);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Requests or events per second of wall-clock time and per CPU-second. */
+export interface Rate {
+  perSecond: number;
+  perCpuSecond: number;
+}
+
+/** `run(500)` to warm up, then `run(count)` timed: its rate in wall-clock and CPU time. */
+export async function measureRate(count: number, run: (count: number) => Promise<void>): Promise<Rate> {
+  await run(500);
   const started = performance.now();
   const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  await run(count);
   const seconds = (performance.now() - started) / 1000;
-  await pool.close();
-  return { perSecond: BASELINE_REQUESTS / seconds, perCpuSecond: BASELINE_REQUESTS / cpuSeconds(cpu) };
+  return { perSecond: count / seconds, perCpuSecond: count / cpuSeconds(cpu) };
 }
 
 /** CPU seconds (user + system, every thread of this process) since `start`. */
@@ -95,7 +109,7 @@ export async function waitFor(check: () => boolean, timeoutMs: number, what: str
 }
 
 /** Events/s from ticketCreated to "succeeded" in the log, with at most IN_FLIGHT events unrecorded at once. */
-export async function throughput(hookdesk: Hookdesk): Promise<{ perSecond: number; perCpuSecond: number }> {
+export async function throughput(hookdesk: Hookdesk): Promise<Rate> {
   let succeeded = 0;
   const onSucceeded = () => {
     succeeded++;
@@ -115,11 +129,9 @@ export async function throughput(hookdesk: Hookdesk): Promise<{ perSecond: numbe
     await Promise.all(Array.from({ length: IN_FLIGHT }, producer));
     await waitFor(() => succeeded >= target, 60_000, 'deliveries');
   };
-  await run(500); // warm-up
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await run(HOOKDESK_EVENTS);
-  const seconds = (performance.now() - started) / 1000;
-  hookdesk.off('delivery.succeeded', onSucceeded);
-  return { perSecond: HOOKDESK_EVENTS / seconds, perCpuSecond: HOOKDESK_EVENTS / cpuSeconds(cpu) };
+  try {
+    return await measureRate(HOOKDESK_EVENTS, run);
+  } finally {
+    hookdesk.off('delivery.succeeded', onSucceeded);
+  }
 }

@@ -16,6 +16,7 @@ import { floor } from './floor.js';
 import {
   baseline,
   IN_FLIGHT,
+  type Rate,
   type Receiver,
   startReceiver,
   TICKET,
@@ -145,7 +146,7 @@ async function main() {
     await storage.close();
 
     // For reference: the same with lmdb leaving disk flushes to the OS, and with no disk at all.
-    const reference: Record<string, { perSecond: number; perCpuSecond: number }> = {};
+    const reference: Record<string, Rate> = {};
     for (const [kind, dir] of [
       ['embedded-nosync', dirs[2]],
       ['memory', dirs[3]],
@@ -164,7 +165,7 @@ async function main() {
     };
 
     const ratio = own.perSecond / base.perSecond;
-    const row = (name: string, m: { perSecond: number; perCpuSecond: number }) => [
+    const row = (name: string, m: Rate) => [
       name,
       `${m.perSecond.toFixed(0)} /s`,
       `${m.perCpuSecond.toFixed(0)} per CPU-s`,
