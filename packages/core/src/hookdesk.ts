@@ -10,11 +10,11 @@ import type {
 import { computeChanges, generateKey, keyPreview, type Ticket, type TicketChanges } from '@hookdesk/wire';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { Dispatcher } from './dispatcher.js';
-import { ConflictError, DeliveryError, NotFoundError, ValidationError } from './errors.js';
+import { bodyTooLargeError, reportDropped, unsentDelivery } from './dropped-delivery.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import {
   createEventTemplate,
   type DeliveryTarget,
-  type EventTemplate,
   pendingDelivery,
   type SharedEventBody,
 } from './event-body.js';
@@ -52,17 +52,24 @@ export interface ResendResult {
   status: 'queued' | 'not_found';
 }
 
+/** Options of `ticketCreated`. */
+export interface TicketEventOptions {
+  /** When the event happened (the body's `created_at`). Default: now. */
+  createdAt?: Date | string;
+}
+
+/** Options of `ticketUpdated`. */
+export interface TicketUpdateOptions extends TicketEventOptions {
+  /** The ticket before the change; `changes` is computed from it. */
+  previous?: Ticket | null;
+  /** Given changes win over computed ones. */
+  changes?: TicketChanges;
+}
+
 /** What `emit` takes per event. `createdAt` defaults to now. */
 export interface EmitPayloads {
-  'ticket.created': { ticket: Ticket; createdAt?: Date | string };
-  'ticket.updated': {
-    ticket: Ticket;
-    /** The ticket before the change; `changes` is computed from it. */
-    previous?: Ticket | null;
-    /** Given changes win over computed ones. */
-    changes?: TicketChanges;
-    createdAt?: Date | string;
-  };
+  'ticket.created': { ticket: Ticket } & TicketEventOptions;
+  'ticket.updated': { ticket: Ticket } & TicketUpdateOptions;
   /** A smart rule fired: one delivery to the rule's action URL, logged with `ruleId`. */
   'smart_rule.triggered': {
     ticket: Ticket;
@@ -216,13 +223,16 @@ export class Hookdesk {
 
   /**
    * Records a `ticket.created` delivery for every matching webhook and a `smart_rule.triggered` one
-   * for every smart rule the ticket comes to match; resolves with their uuids once stored.
+   * for every smart rule the ticket comes to match; resolves with their uuids once stored. An event
+   * whose body is over `maxBodyBytes` is recorded too, as `failed` entries that say why (it is
+   * never sent).
    */
-  async ticketCreated(ticket: Ticket, options: { createdAt?: Date | string } = {}): Promise<string[]> {
+  async ticketCreated(ticket: Ticket, options: TicketEventOptions = {}): Promise<string[]> {
+    const { createdAt } = options;
     return this.#ticketEvent(
       'ticket.created',
-      { ticket, createdAt: options.createdAt },
-      { type: 'ticket.created', ticket, at: Date.parse(this.#eventTime(options.createdAt)) },
+      { ticket, createdAt },
+      { type: 'ticket.created', ticket, at: Date.parse(this.#eventTime(createdAt)) },
     );
   }
 
@@ -231,16 +241,18 @@ export class Hookdesk {
    * for every smart rule the update makes fire. With `previous`, the body carries `changes` for each
    * top-level field that changed (change conditions read them too).
    */
-  async ticketUpdated(
-    ticket: Ticket,
-    options: { previous?: Ticket | null; changes?: TicketChanges; createdAt?: Date | string } = {},
-  ): Promise<string[]> {
+  async ticketUpdated(ticket: Ticket, options: TicketUpdateOptions = {}): Promise<string[]> {
     const changes =
       options.changes ?? (options.previous ? computeChanges(options.previous, ticket) : undefined);
     return this.#ticketEvent(
       'ticket.updated',
       { ticket, ...options, changes },
-      { type: 'ticket.updated', ticket, changes, at: Date.parse(this.#eventTime(options.createdAt)) },
+      {
+        type: 'ticket.updated',
+        ticket,
+        changes,
+        at: Date.parse(this.#eventTime(options.createdAt)),
+      },
     );
   }
 
@@ -308,22 +320,29 @@ export class Hookdesk {
         `\`event\` must be ticket.created, ticket.updated or smart_rule.triggered, got ${String(event)}.`,
       );
     }
-    const records = await this.#record(createEventTemplate(shared), targets);
-    return records.map((r) => r.uuid);
+    return this.#record(shared, targets);
   }
 
-  async #record(
-    template: EventTemplate,
-    targets: readonly { webhookId: string | null; ruleId: string | null; url: string }[],
-  ): Promise<DeliveryRecord[]> {
-    if (template.byteLength > this.#o.maxBodyBytes) {
-      throw new DeliveryError(
-        `The ${template.event} body would be ${template.byteLength} bytes, over the ${this.#o.maxBodyBytes}-byte limit: send a smaller ticket or raise \`maxBodyBytes\`.`,
-        'body_too_large',
-        413,
-      );
+  /**
+   * One delivery per target, in the log and the queue; resolves with their uuids. An event whose
+   * body is over `maxBodyBytes` is recorded as `failed` entries that say why, sent to no one
+   * (ADMIN-API.md, "LogSummary").
+   */
+  async #record(shared: SharedEventBody, targets: readonly DeliveryTarget[]): Promise<string[]> {
+    const template = createEventTemplate(shared);
+    const fresh = targets.map((target) => ({ ...target, uuid: target.uuid ?? randomUUID() }));
+    const uuids = fresh.map((target) => target.uuid);
+    const limit = this.#o.maxBodyBytes;
+    if (template.byteLength > limit) {
+      const error = bodyTooLargeError(shared, template.byteLength, limit);
+      const records = fresh.map((target) => unsentDelivery(template, target, error, limit));
+      await this.#storage.log.create(records);
+      this.#metrics.deliveries.add(records.length, { event: template.event });
+      const parts = { events: this.#events, metrics: this.#metrics, logger: this.#o.logger };
+      for (const record of records) reportDropped(parts, record, 'body_too_large', error);
+      return uuids;
     }
-    const records = targets.map((target) => pendingDelivery(template, target));
+    const records = fresh.map((target) => pendingDelivery(template, target));
     // Log and queue are written at once; an attempt waits for the log write (Dispatcher.remember),
     // and a pending log entry whose queue write was lost is re-queued at start-up (#recover).
     const written = this.#storage.log.create(records);
@@ -337,7 +356,7 @@ export class Hookdesk {
       ),
     ]);
     this.#metrics.deliveries.add(records.length, { event: template.event });
-    return records;
+    return uuids;
   }
 
   #eventTime(value: Date | string | undefined): string {
@@ -602,6 +621,8 @@ export class Hookdesk {
       await this.#storage.log.setStatus(uuid, {
         status: 'pending',
         nextAttemptAt: new Date(now).toISOString(),
+        // The attempt (or the dispatcher's refusal, for a body over the limit) gives the new outcome.
+        error: null,
       });
       queued.push({ uuid, dueAt: now, once: true });
       results.push({ uuid, status: 'queued' });

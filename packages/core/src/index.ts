@@ -34,9 +34,13 @@ export {
   type ResendResult,
   type RotatedKey,
   type Settings,
+  type TicketEventOptions,
+  type TicketUpdateOptions,
 } from './hookdesk.js';
 export type {
+  DeliveryDroppedEvent,
   DeliveryEventBase,
+  DropReason,
   HookdeskEventMap,
   HookdeskEventName,
 } from './hookdesk-events.js';
