@@ -18,6 +18,7 @@ import {
   pendingDelivery,
   type SharedEventBody,
 } from './event-body.js';
+import { assertEventId, deliveryUuidFor } from './event-id.js';
 import { type HookdeskEventMap, type HookdeskEventName, HookdeskEvents } from './hookdesk-events.js';
 import { KeyRing, retire, rotated } from './key-ring.js';
 import { createMetrics, type HookdeskMetrics } from './metrics.js';
@@ -56,6 +57,13 @@ export interface ResendResult {
 export interface TicketEventOptions {
   /** When the event happened (the body's `created_at`). Default: now. */
   createdAt?: Date | string;
+  /**
+   * The host's idempotency key for this event (an outbox row id, say; at most 200 characters). Each
+   * delivery's uuid is derived from it and the target, so recording the same event again (an outbox
+   * drained after a crash) records nothing new and resolves with the same uuids. Default: none
+   * (new uuids each call).
+   */
+  eventId?: string;
 }
 
 /** Options of `ticketUpdated`. */
@@ -77,7 +85,8 @@ export interface EmitPayloads {
     createdAt?: Date | string;
     /**
      * The delivery's uuid (lowercase, as `crypto.randomUUID()` returns). Default: a new one. Smart
-     * rules pass their firing id, so a firing recorded again after a crash has the same uuid.
+     * rules pass their firing id, so a firing recorded again after a crash has the same uuid; a uuid
+     * the log holds already records nothing new.
      */
     uuid?: string;
   };
@@ -225,14 +234,15 @@ export class Hookdesk {
    * Records a `ticket.created` delivery for every matching webhook and a `smart_rule.triggered` one
    * for every smart rule the ticket comes to match; resolves with their uuids once stored. An event
    * whose body is over `maxBodyBytes` is recorded too, as `failed` entries that say why (it is
-   * never sent).
+   * never sent). See "Recording events: the host's side" in the README for `eventId`.
    */
   async ticketCreated(ticket: Ticket, options: TicketEventOptions = {}): Promise<string[]> {
-    const { createdAt } = options;
+    const { createdAt, eventId } = options;
+    assertEventId(eventId);
     return this.#ticketEvent(
       'ticket.created',
-      { ticket, createdAt },
-      { type: 'ticket.created', ticket, at: Date.parse(this.#eventTime(createdAt)) },
+      { ticket, createdAt, eventId },
+      { type: 'ticket.created', ticket, at: Date.parse(this.#eventTime(createdAt)), eventId },
     );
   }
 
@@ -242,6 +252,7 @@ export class Hookdesk {
    * top-level field that changed (change conditions read them too).
    */
   async ticketUpdated(ticket: Ticket, options: TicketUpdateOptions = {}): Promise<string[]> {
+    assertEventId(options.eventId);
     const changes =
       options.changes ?? (options.previous ? computeChanges(options.previous, ticket) : undefined);
     return this.#ticketEvent(
@@ -252,6 +263,7 @@ export class Hookdesk {
         ticket,
         changes,
         at: Date.parse(this.#eventTime(options.createdAt)),
+        eventId: options.eventId,
       },
     );
   }
@@ -303,6 +315,8 @@ export class Hookdesk {
       // pendingDelivery takes the target's uuid (it checks the form: a TypeError naming `uuid`).
       targets = [{ webhookId: null, ruleId: rule.id, url: rule.url, uuid }];
     } else if (event === 'ticket.created' || event === 'ticket.updated') {
+      const { eventId } = input as TicketEventOptions;
+      assertEventId(eventId);
       const webhooks = (await this.#webhooks.list()).filter((w) => w.active && w.events.includes(event));
       if (webhooks.length === 0) return [];
       if (event === 'ticket.updated') {
@@ -314,7 +328,10 @@ export class Hookdesk {
       } else {
         shared = { event, created_at: createdAt, ticket: input.ticket };
       }
-      targets = webhooks.map((w) => ({ webhookId: w.id, ruleId: null, url: w.url }));
+      targets = webhooks.map((w) => {
+        const target = { webhookId: w.id, ruleId: null, url: w.url };
+        return eventId === undefined ? target : { ...target, uuid: deliveryUuidFor(eventId, target) };
+      });
     } else {
       throw new TypeError(
         `\`event\` must be ticket.created, ticket.updated or smart_rule.triggered, got ${String(event)}.`,
@@ -324,14 +341,21 @@ export class Hookdesk {
   }
 
   /**
-   * One delivery per target, in the log and the queue; resolves with their uuids. An event whose
-   * body is over `maxBodyBytes` is recorded as `failed` entries that say why, sent to no one
-   * (ADMIN-API.md, "LogSummary").
+   * One delivery per target, in the log and the queue; resolves with their uuids (given ones that
+   * the log holds already included). An event whose body is over `maxBodyBytes` is recorded as
+   * `failed` entries that say why, sent to no one (ADMIN-API.md, "LogSummary").
    */
   async #record(shared: SharedEventBody, targets: readonly DeliveryTarget[]): Promise<string[]> {
     const template = createEventTemplate(shared);
-    const fresh = targets.map((target) => ({ ...target, uuid: target.uuid ?? randomUUID() }));
-    const uuids = fresh.map((target) => target.uuid);
+    const all = targets.map((target) => ({ ...target, uuid: target.uuid ?? randomUUID() }));
+    // A given uuid (an eventId's, a smart-rule firing's) may be logged already: recording the event
+    // again records nothing new, and never turns a delivery that went out back into a pending one.
+    const logged = targets.some((target) => target.uuid !== undefined)
+      ? await Promise.all(all.map((target) => this.#storage.log.get(target.uuid)))
+      : [];
+    const fresh = all.filter((_, at) => logged[at] === undefined);
+    const uuids = all.map((target) => target.uuid);
+    if (fresh.length === 0) return uuids;
     const limit = this.#o.maxBodyBytes;
     if (template.byteLength > limit) {
       const error = bodyTooLargeError(shared, template.byteLength, limit);

@@ -26,6 +26,7 @@ export {
   type ValidationDetail,
   ValidationError,
 } from './errors.js';
+export { MAX_EVENT_ID_LENGTH } from './event-id.js';
 export {
   createHookdesk,
   type EmitPayloads,
