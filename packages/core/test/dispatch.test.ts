@@ -487,3 +487,59 @@ describe('deliveries that cannot be sent: failed entries with the reason, an eve
     );
   });
 });
+
+describe('state shared through the store', () => {
+  it('holds due retries while another engine on the store has the global switch off', async () => {
+    const a = await harness({ retrySchedule: [5_000] });
+    // Another process: it records and switches, it does not send.
+    const b = await harness({ storage: a.storage, clock: a.clock, process: false });
+    const r = await receiver({ respond: [{ status: 500 }, { status: 200 }] });
+    await a.hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const [uuid] = (await a.hookdesk.ticketCreated({ id: 1 })) as [string];
+    await until(async () => (await a.storage.log.get(uuid))?.attemptCount === 1, 'the first attempt');
+
+    await b.hookdesk.setActive(false);
+    // Past the retry's due time and engine a's settings cache: the retry waits.
+    await a.clock.advance(10_000);
+    await settle();
+    expect(r.requests).toHaveLength(1);
+    expect(await a.storage.log.get(uuid)).toMatchObject({ status: 'pending', attemptCount: 1 });
+
+    await b.hookdesk.setActive(true);
+    // Engine a looks at the settings every pollIntervalMs (an hour in this harness).
+    await a.clock.advance(3_600_000);
+    await r.waitForRequests(2);
+    await until(async () => (await a.storage.log.get(uuid))?.status === 'succeeded', 'the retry sent');
+  });
+
+  it('counts the failure run from after the last success: a success clears failingSince', async () => {
+    const day = 86_400_000;
+    const { hookdesk, storage, clock } = await harness({ retrySchedule: Array(7).fill(day) });
+    // Ticket 2's delivery succeeds; everything else fails.
+    const r = await receiver({
+      respond: (request) => ({ status: JSON.parse(request.body.toString()).ticket.id === 2 ? 200 : 500 }),
+    });
+    const webhook = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const deactivated: string[] = [];
+    hookdesk.on('webhook.deactivated', (e) => deactivated.push(e.reason));
+    const health = async () => storage.webhooks.get(webhook.id);
+
+    const [failing] = (await hookdesk.ticketCreated({ id: 1 })) as [string];
+    await until(async () => (await health())?.failingSince !== null, 'the first failure');
+    await clock.advance(day / 2);
+    const [ok] = (await hookdesk.ticketCreated({ id: 2 })) as [string];
+    await until(async () => (await storage.log.get(ok))?.status === 'succeeded', 'the success');
+    expect((await health())?.failingSince).toBeNull();
+    // Ticket 1 keeps failing, once a day, past 5 days after its first failure (4.5 after the success).
+    for (let n = 2; n <= 6; n++) {
+      await clock.advance(n === 2 ? day / 2 : day);
+      await until(async () => (await storage.log.get(failing))?.attemptCount === n, `attempt ${n}`);
+    }
+    await clock.advance(day / 2);
+    const [later] = (await hookdesk.ticketCreated({ id: 3 })) as [string];
+    await until(async () => (await storage.log.get(later))?.attemptCount === 1, 'a failure at 5.5 days');
+    expect(r.requests).toHaveLength(8);
+    expect(deactivated).toEqual([]);
+    expect((await hookdesk.getWebhook(webhook.id)).active).toBe(true);
+  });
+});
