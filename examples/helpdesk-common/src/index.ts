@@ -1,9 +1,18 @@
 export { parseDuration, parseDurationList } from './duration.js';
 export { type ExampleConfig, readExampleConfig } from './example-config.js';
 export { exitGracefully } from './graceful-shutdown.js';
+export {
+  type ErrorAnswer,
+  errorAnswer,
+  INTERNAL_ERROR_ANSWER,
+  methodNotAllowedAnswer,
+  notFoundAnswer,
+  TICKET_BODY_LIMIT_BYTES,
+} from './http-answers.js';
 export { type Helpdesk, openHelpdesk } from './open-helpdesk.js';
 export {
   createTicketService,
+  MAX_TICKET_DEPTH,
   type Ticket,
   type TicketChange,
   TicketInputError,

@@ -22,13 +22,35 @@ export interface TicketService {
   get(id: string): Promise<Ticket | null>;
 }
 
+/** Deepest nesting of objects and lists a ticket may have; JSON far deeper overflows the serializer. */
+export const MAX_TICKET_DEPTH = 32;
+
 const READ_ONLY = ['id', 'created_at', 'updated_at'];
 const SEQUENCE_KEY = 'example:ticket-sequence';
 const ticketKey = (id: number) => `example:ticket:${id}`;
 
+/** Nesting depth of a parsed JSON value, walked without recursion (the input is what may be deep). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_TICKET_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function asObject(input: unknown): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new TicketInputError('Send the ticket as a JSON object, e.g. {"subject": "Printer on fire"}.');
+  }
+  if (depthOf(input) > MAX_TICKET_DEPTH) {
+    throw new TicketInputError(
+      `The ticket nests objects and lists more than ${MAX_TICKET_DEPTH} levels deep; flatten it.`,
+    );
   }
   for (const field of READ_ONLY) {
     if (field in input) throw new TicketInputError(`"${field}" is set by the helpdesk; leave it out.`);
