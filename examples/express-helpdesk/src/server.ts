@@ -10,9 +10,8 @@ import {
   openHelpdesk,
   readExampleConfig,
   TICKET_BODY_LIMIT_BYTES,
-  type TicketChange,
 } from '@hookdesk/example-helpdesk-common';
-import { emitTicketEvent, hookdeskAdmin } from '@hookdesk/express';
+import { hookdeskAdmin } from '@hookdesk/express';
 import express, { type ErrorRequestHandler, type Response } from 'express';
 
 const config = readExampleConfig(process.env, {
@@ -35,30 +34,18 @@ const noTicket = (id: string) => ({ error: { code: 'not_found', message: `There 
 // Hookdesk's admin API, guarded by the admin token.
 app.use('/admin/webhooks', hookdeskAdmin(hookdesk, { authorize: bearerToken(config.adminToken) }));
 
-// The helpdesk's own routes. Each ticket route reports its event to Hookdesk once it answers 2xx.
-app.post(
-  '/api/tickets',
-  json,
-  emitTicketEvent(hookdesk, 'ticket.created', (_req, _res, ticket) => ticket as Record<string, unknown>),
-  async (req, res) => {
-    res.status(201).json(await tickets.create(req.body));
-  },
-);
+// The helpdesk's own routes. The ticket service records each ticket's event with its write, through
+// an outbox, so the 201/200 goes out only once Hookdesk holds the event (core's README, "Recording
+// events: the host's side").
+app.post('/api/tickets', json, async (req, res) => {
+  res.status(201).json(await tickets.create(req.body));
+});
 
-app.patch(
-  '/api/tickets/:id',
-  json,
-  emitTicketEvent(hookdesk, 'ticket.updated', (_req, res) => res.locals.ticketChange as TicketChange),
-  async (req, res) => {
-    const change = await tickets.update(String(req.params.id), req.body);
-    if (!change) {
-      res.status(404).json(noTicket(String(req.params.id)));
-      return;
-    }
-    res.locals.ticketChange = change;
-    res.json(change.ticket);
-  },
-);
+app.patch('/api/tickets/:id', json, async (req, res) => {
+  const change = await tickets.update(String(req.params.id), req.body);
+  if (change) res.json(change.ticket);
+  else res.status(404).json(noTicket(String(req.params.id)));
+});
 
 app.get('/api/tickets/:id', async (req, res) => {
   const ticket = await tickets.get(String(req.params.id));

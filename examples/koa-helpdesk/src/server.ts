@@ -10,9 +10,8 @@ import {
   openHelpdesk,
   readExampleConfig,
   TICKET_BODY_LIMIT_BYTES,
-  type TicketChange,
 } from '@hookdesk/example-helpdesk-common';
-import { emitTicketEvent, hookdeskAdmin } from '@hookdesk/koa';
+import { hookdeskAdmin } from '@hookdesk/koa';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
@@ -50,36 +49,23 @@ app.use(async (ctx, next) => {
 // Hookdesk's admin API, guarded by the admin token.
 app.use(hookdeskAdmin(hookdesk, { prefix: '/admin/webhooks', authorize: bearerToken(config.adminToken) }));
 
-// The helpdesk's own routes. Each ticket route reports its event to Hookdesk once it answers 2xx.
+// The helpdesk's own routes. The ticket service records each ticket's event with its write, through
+// an outbox, so the 201/200 goes out only once Hookdesk holds the event (core's README, "Recording
+// events: the host's side").
 const router = new Router();
 const json = bodyParser({ jsonLimit: TICKET_BODY_LIMIT_BYTES });
 const noTicket = (id: string) => ({ error: { code: 'not_found', message: `There is no ticket ${id}.` } });
 
-router.post(
-  '/api/tickets',
-  json,
-  emitTicketEvent(hookdesk, 'ticket.created', (ctx) => ctx.body as Record<string, unknown>),
-  async (ctx) => {
-    ctx.status = 201;
-    ctx.body = await tickets.create(ctx.request.body);
-  },
-);
+router.post('/api/tickets', json, async (ctx) => {
+  ctx.status = 201;
+  ctx.body = await tickets.create(ctx.request.body);
+});
 
-router.patch(
-  '/api/tickets/:id',
-  json,
-  emitTicketEvent(hookdesk, 'ticket.updated', (ctx) => ctx.state.ticketChange as TicketChange),
-  async (ctx) => {
-    const change = await tickets.update(ctx.params.id!, ctx.request.body);
-    if (!change) {
-      ctx.status = 404;
-      ctx.body = noTicket(ctx.params.id!);
-      return;
-    }
-    ctx.state.ticketChange = change;
-    ctx.body = change.ticket;
-  },
-);
+router.patch('/api/tickets/:id', json, async (ctx) => {
+  const change = await tickets.update(ctx.params.id!, ctx.request.body);
+  ctx.status = change ? 200 : 404;
+  ctx.body = change ? change.ticket : noTicket(ctx.params.id!);
+});
 
 router.get('/api/tickets/:id', async (ctx) => {
   const ticket = await tickets.get(ctx.params.id!);
