@@ -279,11 +279,16 @@ export class Hookdesk {
     ruleEvent: TicketEvent,
   ): Promise<string[]> {
     assertTicket(payload.ticket);
-    const [uuids, fired] = await Promise.all([
+    const [deliveries, rules] = await Promise.allSettled([
       this.emit(event, payload),
       this.#rules.onTicketEvent(ruleEvent),
     ]);
-    return fired.length > 0 ? [...uuids, ...fired] : uuids;
+    // Both fail on a ticket JSON cannot hold; the deliveries' error names `ticket`, where the rules'
+    // store write would report an outage. Whichever settles first must not decide which is seen.
+    if (deliveries.status === 'rejected') throw deliveries.reason;
+    if (rules.status === 'rejected') throw rules.reason;
+    const uuids = deliveries.value;
+    return rules.value.length > 0 ? [...uuids, ...rules.value] : uuids;
   }
 
   /** Records the deliveries of any event; resolves with their uuids once the log and the queue hold them. */

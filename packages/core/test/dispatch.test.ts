@@ -475,6 +475,12 @@ describe('deliveries that cannot be sent: failed entries with the reason, an eve
   it('refuses a ticket JSON cannot hold with a TypeError naming `ticket`, not a stack overflow', async () => {
     const { hookdesk } = await harness();
     await hookdesk.createWebhook({ url: (await receiver()).url, events: ['ticket.created'] });
+    // Smart rules keep each ticket too: their store write of it must not be the error the host sees.
+    await hookdesk.createSmartRule({
+      name: 'Any',
+      conditions: { all: [{ field: 'id', op: 'is_set' }] },
+      action: { type: 'trigger_webhook', url: 'https://example.com/rule' },
+    });
     let deep: Record<string, unknown> = { id: 1 };
     for (let level = 0; level < 5_000; level++) deep = { nested: deep };
     const error = await hookdesk.ticketCreated({ id: 1, deep }).catch((caught: unknown) => caught);
