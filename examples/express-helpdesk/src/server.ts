@@ -1,14 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { bearerToken } from '@hookdesk/core';
 import {
+  type ErrorAnswer,
+  errorAnswer,
   exitGracefully,
+  INTERNAL_ERROR_ANSWER,
+  methodNotAllowedAnswer,
+  notFoundAnswer,
   openHelpdesk,
   readExampleConfig,
-  type TicketChange,
-  TicketInputError,
+  TICKET_BODY_LIMIT_BYTES,
 } from '@hookdesk/example-helpdesk-common';
-import { emitTicketEvent, hookdeskAdmin } from '@hookdesk/express';
-import express, { type ErrorRequestHandler } from 'express';
+import { hookdeskAdmin } from '@hookdesk/express';
+import express, { type ErrorRequestHandler, type Response } from 'express';
 
 const config = readExampleConfig(process.env, {
   port: 3000,
@@ -18,53 +22,48 @@ const helpdesk = await openHelpdesk(config);
 const { hookdesk, tickets } = helpdesk;
 
 const app = express();
+const json = express.json({ limit: TICKET_BODY_LIMIT_BYTES });
+const send = (res: Response, answer: ErrorAnswer) => {
+  res
+    .status(answer.status)
+    .set(answer.headers ?? {})
+    .json(answer.body);
+};
+const noTicket = (id: string) => ({ error: { code: 'not_found', message: `There is no ticket ${id}.` } });
 
 // Hookdesk's admin API, guarded by the admin token.
 app.use('/admin/webhooks', hookdeskAdmin(hookdesk, { authorize: bearerToken(config.adminToken) }));
 
-// The helpdesk's own routes. Each ticket route reports its event to Hookdesk once it answers 2xx.
-app.post(
-  '/api/tickets',
-  express.json(),
-  emitTicketEvent(hookdesk, 'ticket.created', (_req, _res, ticket) => ticket as Record<string, unknown>),
-  async (req, res) => {
-    res.status(201).json(await tickets.create(req.body));
-  },
-);
+// The helpdesk's own routes. The ticket service records each ticket's event with its write, through
+// an outbox, so the 201/200 goes out only once Hookdesk holds the event (core's README, "Recording
+// events: the host's side").
+app.post('/api/tickets', json, async (req, res) => {
+  res.status(201).json(await tickets.create(req.body));
+});
 
-app.patch(
-  '/api/tickets/:id',
-  express.json(),
-  emitTicketEvent(hookdesk, 'ticket.updated', (_req, res) => res.locals.ticketChange as TicketChange),
-  async (req, res) => {
-    const change = await tickets.update(String(req.params.id), req.body);
-    if (!change) {
-      res.status(404).json({ error: { code: 'not_found', message: `There is no ticket ${req.params.id}.` } });
-      return;
-    }
-    res.locals.ticketChange = change;
-    res.json(change.ticket);
-  },
-);
+app.patch('/api/tickets/:id', json, async (req, res) => {
+  const change = await tickets.update(String(req.params.id), req.body);
+  if (change) res.json(change.ticket);
+  else res.status(404).json(noTicket(String(req.params.id)));
+});
 
 app.get('/api/tickets/:id', async (req, res) => {
   const ticket = await tickets.get(String(req.params.id));
   if (ticket) res.json(ticket);
-  else
-    res.status(404).json({ error: { code: 'not_found', message: `There is no ticket ${req.params.id}.` } });
+  else res.status(404).json(noTicket(String(req.params.id)));
 });
 
+// A known path with another method, then any other path: JSON, as every other answer.
+app.all('/api/tickets', (req, res) => send(res, methodNotAllowedAnswer(req.method, req.path, ['POST'])));
+app.all('/api/tickets/:id', (req, res) =>
+  send(res, methodNotAllowedAnswer(req.method, req.path, ['GET', 'HEAD', 'PATCH'])),
+);
+app.use((req, res) => send(res, notFoundAnswer(req.method, req.path)));
+
 const errors: ErrorRequestHandler = (error, _req, res, _next) => {
-  if (error instanceof TicketInputError) {
-    res.status(422).json({ error: { code: error.code, message: error.message } });
-  } else if ((error as { type?: string }).type === 'entity.parse.failed') {
-    res
-      .status(400)
-      .json({ error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } });
-  } else {
-    console.error(error);
-    res.status(500).json({ error: { code: 'internal_error', message: 'The helpdesk failed; see its log.' } });
-  }
+  const answer = errorAnswer(error);
+  if (!answer) console.error(error);
+  send(res, answer ?? INTERNAL_ERROR_ANSWER);
 };
 app.use(errors);
 

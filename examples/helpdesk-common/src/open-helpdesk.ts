@@ -11,7 +11,10 @@ export interface Helpdesk {
   close(): Promise<void>;
 }
 
-/** Opens the store of EXAMPLES.md (embedded in `dataDir`, or `HOOKDESK_STORE`) and Hookdesk on it. */
+/**
+ * Opens the store of EXAMPLES.md (embedded in `dataDir`, or `HOOKDESK_STORE`) and Hookdesk on it,
+ * and settles the ticket outbox (see `createTicketService`).
+ */
 export async function openHelpdesk(config: ExampleConfig): Promise<Helpdesk> {
   const storage = await createStorage(
     config.storeUrl ? { store: config.storeUrl } : { path: config.dataDir },
@@ -23,10 +26,18 @@ export async function openHelpdesk(config: ExampleConfig): Promise<Helpdesk> {
     ...(config.retrySchedule ? { retrySchedule: config.retrySchedule } : {}),
   });
   await hookdesk.ready();
+  const tickets = createTicketService(storage.keyv, hookdesk);
+  // Before the first request: a ticket saved just before a crash gets its event now.
+  const settled = await tickets.recordUnfinished();
+  if (settled.recorded + settled.dropped > 0) {
+    console.log(
+      `outbox: recorded ${settled.recorded} ticket event(s) a crash left unrecorded, dropped ${settled.dropped} whose ticket was never saved`,
+    );
+  }
   return {
     hookdesk,
     storage,
-    tickets: createTicketService(storage.keyv),
+    tickets,
     async close() {
       await hookdesk.close();
       await storage.close();

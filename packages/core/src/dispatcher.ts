@@ -7,7 +7,8 @@ import type {
 } from '@hookdesk/storage';
 import { signedHeaders } from '@hookdesk/wire';
 import type { DeliveryQueue } from './delivery-queue.js';
-import type { DeliveryEventBase, HookdeskEvents } from './hookdesk-events.js';
+import { reportDropped, unsendableBodyError, webhookUnavailableError } from './dropped-delivery.js';
+import type { DeliveryEventBase, DropReason, HookdeskEvents } from './hookdesk-events.js';
 import { type KeyRing, signingKeys } from './key-ring.js';
 import { KeyedLimiter } from './keyed-limiter.js';
 import type { HookdeskMetrics } from './metrics.js';
@@ -126,19 +127,15 @@ export class Dispatcher {
     written = false,
   ): Promise<DeliveryRecord | null> {
     const { options, storage, queue } = this.#p;
+    // Its body was over the limit when recorded and only its start is logged: nothing to send.
+    if (record.bodyTooLarge !== undefined)
+      return this.#drop(record, 'body_too_large', unsendableBodyError(record));
     let webhook: WebhookRecord | undefined;
     if (record.webhookId !== null) {
       webhook = await this.#p.webhooks.get(record.webhookId);
       if (!webhook || (!webhook.active && record.event !== 'webhook.test')) {
-        const why = webhook ? 'The webhook is inactive.' : 'The webhook was deleted.';
-        const updated = await storage.log.setStatus(record.uuid, { status: 'failed', nextAttemptAt: null });
-        await queue.remove(record.uuid);
-        this.#p.events.emit('delivery.failed', {
-          ...this.#base(record, record.attemptCount, null, 0),
-          error: why,
-        });
-        options.logger.info({ uuid: record.uuid, webhookId: record.webhookId }, `delivery dropped: ${why}`);
-        return updated;
+        const reason = webhook ? 'webhook_inactive' : 'webhook_deleted';
+        return this.#drop(record, reason, webhookUnavailableError(record, webhook));
       }
     }
     const settings = await this.#p.keyRing.get();
@@ -264,6 +261,19 @@ export class Dispatcher {
         reason: deactivateReason,
       });
     }
+    return updated;
+  }
+
+  /** Fails `record` without an attempt, the reason in its log entry, and says so (`reportDropped`). */
+  async #drop(record: DeliveryRecord, reason: DropReason, error: string): Promise<DeliveryRecord> {
+    const { storage, queue, options } = this.#p;
+    const updated = await storage.log.setStatus(record.uuid, {
+      status: 'failed',
+      nextAttemptAt: null,
+      error,
+    });
+    await queue.remove(record.uuid);
+    reportDropped({ ...this.#p, logger: options.logger }, updated, reason, error);
     return updated;
   }
 

@@ -26,10 +26,24 @@ export interface EventTemplate {
 
 const UUID_LENGTH = 36;
 
-/** Serializes everything but the uuid, in WIRE.md's field order (the order `encodeEventBody` writes). */
+/**
+ * Serializes everything but the uuid, in WIRE.md's field order (the order `encodeEventBody` writes).
+ * A ticket JSON cannot hold (a cycle, a BigInt, nesting thousands deep) is a `TypeError` naming
+ * `ticket`, not V8's bare "Maximum call stack size exceeded"; checking first would cost every event.
+ */
 export function createEventTemplate(body: SharedEventBody): EventTemplate {
   const { event, created_at, ...rest } = body;
-  const tail = `,${JSON.stringify({ event, created_at, ...rest }).slice(1)}`;
+  let json: string;
+  try {
+    json = JSON.stringify({ event, created_at, ...rest });
+  } catch (error) {
+    const why = error instanceof RangeError ? 'it nests too deeply' : (error as Error).message;
+    throw new TypeError(
+      `\`ticket\` cannot be sent as JSON (${why}): give Hookdesk the ticket as plain JSON data, without cycles or BigInts, nested at most a few dozen levels.`,
+      { cause: error },
+    );
+  }
+  const tail = `,${json.slice(1)}`;
   const byteLength = '{"uuid":""'.length + UUID_LENGTH + Buffer.byteLength(tail, 'utf8');
   return { event, createdAt: created_at, tail, byteLength };
 }

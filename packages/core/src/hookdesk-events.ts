@@ -15,11 +15,35 @@ export interface DeliveryEventBase {
   durationMs: number;
 }
 
+/**
+ * Why a delivery was recorded `failed` without being sent (ADMIN-API.md: "A delivery that could not
+ * be sent at all … is still an entry, `failed`, with the reason in `error`").
+ */
+export type DropReason = 'body_too_large' | 'webhook_deleted' | 'webhook_inactive';
+
+/**
+ * A delivery recorded `failed` without being sent: its body over `maxBodyBytes` when the event was
+ * recorded, or its webhook deleted or inactive when its attempt (a retry, a resend) came due.
+ */
+export interface DeliveryDroppedEvent {
+  uuid: string;
+  event: EventType;
+  webhookId: string | null;
+  ruleId: string | null;
+  url: string;
+  reason: DropReason;
+  /** What the log entry's `error` says: what was wrong and what to do. */
+  error: string;
+}
+
 /** Every event a Hookdesk instance emits, with its payload. Payloads never hold keys. */
 export interface HookdeskEventMap {
   'delivery.succeeded': DeliveryEventBase;
   'delivery.retrying': DeliveryEventBase & { error: string | null; nextAttemptAt: string };
+  /** An attempt failed and none follows. */
   'delivery.failed': DeliveryEventBase & { error: string | null };
+  /** A delivery failed without an attempt (see `DeliveryDroppedEvent`). */
+  'delivery.dropped': DeliveryDroppedEvent;
   'webhook.deactivated': { webhookId: string; url: string; reason: string };
 }
 

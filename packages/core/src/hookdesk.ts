@@ -10,14 +10,15 @@ import type {
 import { computeChanges, generateKey, keyPreview, type Ticket, type TicketChanges } from '@hookdesk/wire';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { Dispatcher } from './dispatcher.js';
-import { ConflictError, DeliveryError, NotFoundError, ValidationError } from './errors.js';
+import { bodyTooLargeError, reportDropped, unsentDelivery } from './dropped-delivery.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import {
   createEventTemplate,
   type DeliveryTarget,
-  type EventTemplate,
   pendingDelivery,
   type SharedEventBody,
 } from './event-body.js';
+import { assertEventId, deliveryUuidFor } from './event-id.js';
 import { type HookdeskEventMap, type HookdeskEventName, HookdeskEvents } from './hookdesk-events.js';
 import { KeyRing, retire, rotated } from './key-ring.js';
 import { createMetrics, type HookdeskMetrics } from './metrics.js';
@@ -52,17 +53,31 @@ export interface ResendResult {
   status: 'queued' | 'not_found';
 }
 
+/** Options of `ticketCreated`. */
+export interface TicketEventOptions {
+  /** When the event happened (the body's `created_at`). Default: now. */
+  createdAt?: Date | string;
+  /**
+   * The host's idempotency key for this event (an outbox row id, say; at most 200 characters). Each
+   * delivery's uuid is derived from it and the target, so recording the same event again (an outbox
+   * drained after a crash) records nothing new and resolves with the same uuids. Default: none
+   * (new uuids each call).
+   */
+  eventId?: string;
+}
+
+/** Options of `ticketUpdated`. */
+export interface TicketUpdateOptions extends TicketEventOptions {
+  /** The ticket before the change; `changes` is computed from it. */
+  previous?: Ticket | null;
+  /** Given changes win over computed ones. */
+  changes?: TicketChanges;
+}
+
 /** What `emit` takes per event. `createdAt` defaults to now. */
 export interface EmitPayloads {
-  'ticket.created': { ticket: Ticket; createdAt?: Date | string };
-  'ticket.updated': {
-    ticket: Ticket;
-    /** The ticket before the change; `changes` is computed from it. */
-    previous?: Ticket | null;
-    /** Given changes win over computed ones. */
-    changes?: TicketChanges;
-    createdAt?: Date | string;
-  };
+  'ticket.created': { ticket: Ticket } & TicketEventOptions;
+  'ticket.updated': { ticket: Ticket } & TicketUpdateOptions;
   /** A smart rule fired: one delivery to the rule's action URL, logged with `ruleId`. */
   'smart_rule.triggered': {
     ticket: Ticket;
@@ -70,7 +85,8 @@ export interface EmitPayloads {
     createdAt?: Date | string;
     /**
      * The delivery's uuid (lowercase, as `crypto.randomUUID()` returns). Default: a new one. Smart
-     * rules pass their firing id, so a firing recorded again after a crash has the same uuid.
+     * rules pass their firing id, so a firing recorded again after a crash has the same uuid; a uuid
+     * the log holds already records nothing new.
      */
     uuid?: string;
   };
@@ -216,13 +232,17 @@ export class Hookdesk {
 
   /**
    * Records a `ticket.created` delivery for every matching webhook and a `smart_rule.triggered` one
-   * for every smart rule the ticket comes to match; resolves with their uuids once stored.
+   * for every smart rule the ticket comes to match; resolves with their uuids once stored. An event
+   * whose body is over `maxBodyBytes` is recorded too, as `failed` entries that say why (it is
+   * never sent). See "Recording events: the host's side" in the README for `eventId`.
    */
-  async ticketCreated(ticket: Ticket, options: { createdAt?: Date | string } = {}): Promise<string[]> {
+  async ticketCreated(ticket: Ticket, options: TicketEventOptions = {}): Promise<string[]> {
+    const { createdAt, eventId } = options;
+    assertEventId(eventId);
     return this.#ticketEvent(
       'ticket.created',
-      { ticket, createdAt: options.createdAt },
-      { type: 'ticket.created', ticket, at: Date.parse(this.#eventTime(options.createdAt)) },
+      { ticket, createdAt, eventId },
+      { type: 'ticket.created', ticket, at: Date.parse(this.#eventTime(createdAt)), eventId },
     );
   }
 
@@ -231,16 +251,20 @@ export class Hookdesk {
    * for every smart rule the update makes fire. With `previous`, the body carries `changes` for each
    * top-level field that changed (change conditions read them too).
    */
-  async ticketUpdated(
-    ticket: Ticket,
-    options: { previous?: Ticket | null; changes?: TicketChanges; createdAt?: Date | string } = {},
-  ): Promise<string[]> {
+  async ticketUpdated(ticket: Ticket, options: TicketUpdateOptions = {}): Promise<string[]> {
+    assertEventId(options.eventId);
     const changes =
       options.changes ?? (options.previous ? computeChanges(options.previous, ticket) : undefined);
     return this.#ticketEvent(
       'ticket.updated',
       { ticket, ...options, changes },
-      { type: 'ticket.updated', ticket, changes, at: Date.parse(this.#eventTime(options.createdAt)) },
+      {
+        type: 'ticket.updated',
+        ticket,
+        changes,
+        at: Date.parse(this.#eventTime(options.createdAt)),
+        eventId: options.eventId,
+      },
     );
   }
 
@@ -255,11 +279,16 @@ export class Hookdesk {
     ruleEvent: TicketEvent,
   ): Promise<string[]> {
     assertTicket(payload.ticket);
-    const [uuids, fired] = await Promise.all([
+    const [deliveries, rules] = await Promise.allSettled([
       this.emit(event, payload),
       this.#rules.onTicketEvent(ruleEvent),
     ]);
-    return fired.length > 0 ? [...uuids, ...fired] : uuids;
+    // Both fail on a ticket JSON cannot hold; the deliveries' error names `ticket`, where the rules'
+    // store write would report an outage. Whichever settles first must not decide which is seen.
+    if (deliveries.status === 'rejected') throw deliveries.reason;
+    if (rules.status === 'rejected') throw rules.reason;
+    const uuids = deliveries.value;
+    return rules.value.length > 0 ? [...uuids, ...rules.value] : uuids;
   }
 
   /** Records the deliveries of any event; resolves with their uuids once the log and the queue hold them. */
@@ -291,6 +320,8 @@ export class Hookdesk {
       // pendingDelivery takes the target's uuid (it checks the form: a TypeError naming `uuid`).
       targets = [{ webhookId: null, ruleId: rule.id, url: rule.url, uuid }];
     } else if (event === 'ticket.created' || event === 'ticket.updated') {
+      const { eventId } = input as TicketEventOptions;
+      assertEventId(eventId);
       const webhooks = (await this.#webhooks.list()).filter((w) => w.active && w.events.includes(event));
       if (webhooks.length === 0) return [];
       if (event === 'ticket.updated') {
@@ -302,28 +333,45 @@ export class Hookdesk {
       } else {
         shared = { event, created_at: createdAt, ticket: input.ticket };
       }
-      targets = webhooks.map((w) => ({ webhookId: w.id, ruleId: null, url: w.url }));
+      targets = webhooks.map((w) => {
+        const target = { webhookId: w.id, ruleId: null, url: w.url };
+        return eventId === undefined ? target : { ...target, uuid: deliveryUuidFor(eventId, target) };
+      });
     } else {
       throw new TypeError(
         `\`event\` must be ticket.created, ticket.updated or smart_rule.triggered, got ${String(event)}.`,
       );
     }
-    const records = await this.#record(createEventTemplate(shared), targets);
-    return records.map((r) => r.uuid);
+    return this.#record(shared, targets);
   }
 
-  async #record(
-    template: EventTemplate,
-    targets: readonly { webhookId: string | null; ruleId: string | null; url: string }[],
-  ): Promise<DeliveryRecord[]> {
-    if (template.byteLength > this.#o.maxBodyBytes) {
-      throw new DeliveryError(
-        `The ${template.event} body would be ${template.byteLength} bytes, over the ${this.#o.maxBodyBytes}-byte limit: send a smaller ticket or raise \`maxBodyBytes\`.`,
-        'body_too_large',
-        413,
-      );
+  /**
+   * One delivery per target, in the log and the queue; resolves with their uuids (given ones that
+   * the log holds already included). An event whose body is over `maxBodyBytes` is recorded as
+   * `failed` entries that say why, sent to no one (ADMIN-API.md, "LogSummary").
+   */
+  async #record(shared: SharedEventBody, targets: readonly DeliveryTarget[]): Promise<string[]> {
+    const template = createEventTemplate(shared);
+    const all = targets.map((target) => ({ ...target, uuid: target.uuid ?? randomUUID() }));
+    // A given uuid (an eventId's, a smart-rule firing's) may be logged already: recording the event
+    // again records nothing new, and never turns a delivery that went out back into a pending one.
+    const logged = targets.some((target) => target.uuid !== undefined)
+      ? await Promise.all(all.map((target) => this.#storage.log.get(target.uuid)))
+      : [];
+    const fresh = all.filter((_, at) => logged[at] === undefined);
+    const uuids = all.map((target) => target.uuid);
+    if (fresh.length === 0) return uuids;
+    const limit = this.#o.maxBodyBytes;
+    if (template.byteLength > limit) {
+      const error = bodyTooLargeError(shared, template.byteLength, limit);
+      const records = fresh.map((target) => unsentDelivery(template, target, error, limit));
+      await this.#storage.log.create(records);
+      this.#metrics.deliveries.add(records.length, { event: template.event });
+      const parts = { events: this.#events, metrics: this.#metrics, logger: this.#o.logger };
+      for (const record of records) reportDropped(parts, record, 'body_too_large', error);
+      return uuids;
     }
-    const records = targets.map((target) => pendingDelivery(template, target));
+    const records = fresh.map((target) => pendingDelivery(template, target));
     // Log and queue are written at once; an attempt waits for the log write (Dispatcher.remember),
     // and a pending log entry whose queue write was lost is re-queued at start-up (#recover).
     const written = this.#storage.log.create(records);
@@ -337,7 +385,7 @@ export class Hookdesk {
       ),
     ]);
     this.#metrics.deliveries.add(records.length, { event: template.event });
-    return records;
+    return uuids;
   }
 
   #eventTime(value: Date | string | undefined): string {
@@ -602,6 +650,8 @@ export class Hookdesk {
       await this.#storage.log.setStatus(uuid, {
         status: 'pending',
         nextAttemptAt: new Date(now).toISOString(),
+        // The attempt (or the dispatcher's refusal, for a body over the limit) gives the new outcome.
+        error: null,
       });
       queued.push({ uuid, dueAt: now, once: true });
       results.push({ uuid, status: 'queued' });

@@ -26,6 +26,7 @@ export {
   type ValidationDetail,
   ValidationError,
 } from './errors.js';
+export { MAX_EVENT_ID_LENGTH } from './event-id.js';
 export {
   createHookdesk,
   type EmitPayloads,
@@ -34,9 +35,13 @@ export {
   type ResendResult,
   type RotatedKey,
   type Settings,
+  type TicketEventOptions,
+  type TicketUpdateOptions,
 } from './hookdesk.js';
 export type {
+  DeliveryDroppedEvent,
   DeliveryEventBase,
+  DropReason,
   HookdeskEventMap,
   HookdeskEventName,
 } from './hookdesk-events.js';

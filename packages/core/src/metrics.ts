@@ -8,6 +8,11 @@ import { VERSION } from './version.js';
 export interface HookdeskMetrics {
   /** Deliveries recorded, by `event`. */
   deliveries: Counter;
+  /**
+   * Deliveries failed without an attempt, by `event` and `reason` (`body_too_large`,
+   * `webhook_deleted`, `webhook_inactive`): events that reached no receiver.
+   */
+  dropped: Counter;
   /** Attempts made, by `event` and `outcome` (`succeeded`, `retrying`, `failed`, `blocked`). */
   attempts: Counter;
   /** Attempt duration in milliseconds, by `event` and `outcome`. */
@@ -18,6 +23,9 @@ export function createMetrics(provider: MeterProvider = metrics.getMeterProvider
   const meter = provider.getMeter('@hookdesk/core', VERSION);
   return {
     deliveries: meter.createCounter('hookdesk.deliveries', { description: 'Deliveries recorded' }),
+    dropped: meter.createCounter('hookdesk.deliveries.dropped', {
+      description: 'Deliveries failed without being sent (body over the limit, webhook deleted or inactive)',
+    }),
     attempts: meter.createCounter('hookdesk.attempts', { description: 'Delivery attempts made' }),
     latency: meter.createHistogram('hookdesk.attempt.duration', {
       description: 'Duration of one delivery attempt',

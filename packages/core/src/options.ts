@@ -52,7 +52,8 @@ export interface HookdeskOptions extends SmartRuleOptions {
    */
   maxResponseBytes?: number;
   /**
-   * Largest request body; a larger event is refused when it is recorded (`DeliveryError`, 413).
+   * Largest request body. A larger event is still recorded, as `failed` log entries that say why
+   * (only the body's first 16 KiB kept) and a `delivery.dropped` event; it is never sent.
    * @default 262144 (256 KiB)
    */
   maxBodyBytes?: number;

@@ -286,17 +286,6 @@ describe('ticket events to deliveries', () => {
     expect(r.requests).toHaveLength(3);
   });
 
-  it('refuses a body over maxBodyBytes when the event is recorded', async () => {
-    const { hookdesk } = await harness({ maxBodyBytes: 1024 });
-    const r = await receiver();
-    await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
-    await expect(hookdesk.ticketCreated({ id: 1, text: 'x'.repeat(2000) })).rejects.toMatchObject({
-      name: 'DeliveryError',
-      code: 'body_too_large',
-      status: 413,
-    });
-  });
-
   it('sends a smart rule delivery to the rule URL, logged with ruleId', async () => {
     const { hookdesk, storage } = await harness();
     const r = await receiver();
@@ -311,5 +300,252 @@ describe('ticket events to deliveries', () => {
       smart_rule: { id: 'rule-1', name: 'Escalate' },
     });
     expect(await storage.log.get(uuid as string)).toMatchObject({ ruleId: 'rule-1', webhookId: null });
+  });
+});
+
+describe('deliveries that cannot be sent: failed entries with the reason, an event, no attempt', () => {
+  const KiB = 1024;
+
+  it('records an update grown past 256 KiB as failed entries that say why, and resolves', async () => {
+    const { hookdesk, storage } = await harness();
+    const a = await receiver();
+    const b = await receiver();
+    await hookdesk.createWebhook({ url: a.url, events: ['ticket.updated'] });
+    await hookdesk.createWebhook({ url: b.url, events: ['ticket.created', 'ticket.updated'] });
+    const rule = await hookdesk.createSmartRule({
+      name: 'Urgent',
+      conditions: { all: [{ field: 'priority', op: 'is', value: 'urgent' }] },
+      action: { type: 'trigger_webhook', url: a.url },
+    });
+    const dropped: unknown[] = [];
+    hookdesk.on('delivery.dropped', (e) => dropped.push(e));
+    const before = { id: 42, subject: 'Printer on fire', priority: 'low', notes: '' };
+    await hookdesk.ticketCreated(before);
+    await b.waitForRequests(1);
+    // 140 KiB of notes: 'changes' repeats the new value beside the ticket, so the body doubles.
+    const after = { ...before, priority: 'urgent', notes: '☃'.repeat((140 * KiB) / 3) };
+    const uuids = await hookdesk.ticketUpdated(after, { previous: before });
+    expect(uuids).toHaveLength(3);
+    // The rule's body carries the ticket alone, under the limit: it goes out.
+    const [fired] = await a.waitForRequests(1);
+    expect(JSON.parse(fired?.body.toString() ?? '')).toMatchObject({ smart_rule: { id: rule.id } });
+
+    const entries = (await Promise.all(uuids.map((uuid) => hookdesk.getLog(uuid)))).filter(
+      (entry) => entry.ruleId === null,
+    );
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({
+        status: 'failed',
+        attemptCount: 0,
+        attempts: [],
+        nextAttemptAt: null,
+        signature: '',
+        bodyTooLarge: { bytes: expect.any(Number), limit: 262_144 },
+      });
+      expect(entry.bodyTooLarge?.bytes).toBeGreaterThan(280 * KiB);
+      // Only the start of the body is kept: the limit bounds the log too.
+      expect(Buffer.byteLength(entry.body, 'utf8')).toBeLessThanOrEqual(16 * KiB);
+      expect(entry.body.startsWith(`{"uuid":"${entry.uuid}","event":"${entry.event}"`)).toBe(true);
+      expect(entry.body).not.toContain('\uFFFD');
+      expect(entry.error).toMatch(/^The ticket\.updated event of ticket 42 would be a /);
+      expect(entry.error).toContain('over the 262,144-byte limit (`maxBodyBytes`), so it was not sent');
+      expect(entry.error).toContain('Keep large fields');
+      expect(entry.error).toMatch(/\(the ticket 143,\d{3} bytes, its changes 143,\d{3}\)/);
+    }
+    const failed = await hookdesk.listLogs({ status: 'failed' });
+    expect(failed.items.map((i) => i.uuid).sort()).toEqual(entries.map((e) => e.uuid).sort());
+    expect(dropped).toEqual(
+      entries.map((e) => ({
+        uuid: e.uuid,
+        event: e.event,
+        webhookId: e.webhookId,
+        ruleId: e.ruleId,
+        url: e.url,
+        reason: 'body_too_large',
+        error: e.error,
+      })),
+    );
+    await settle();
+    expect(a.requests).toHaveLength(1);
+    expect(b.requests).toHaveLength(1);
+    expect(await storage.queue.size()).toBe(0);
+  });
+
+  it('fails a resend of such an entry at once, sending nothing: its body was never kept', async () => {
+    const { hookdesk, storage } = await harness({ maxBodyBytes: 4 * KiB });
+    const r = await receiver();
+    await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const rule = await hookdesk.createSmartRule({
+      name: 'Any',
+      conditions: { all: [{ field: 'id', op: 'is_set' }] },
+      action: { type: 'trigger_webhook', url: r.url },
+    });
+    const [uuid, firing] = (await hookdesk.ticketCreated({ id: 1, text: 'x'.repeat(5 * KiB) })) as [
+      string,
+      string,
+    ];
+    expect(await storage.log.get(firing)).toMatchObject({
+      status: 'failed',
+      ruleId: rule.id,
+      bodyTooLarge: { limit: 4 * KiB },
+    });
+    const dropped = new Map<string, string>();
+    hookdesk.on('delivery.dropped', (e) => dropped.set(e.uuid, `${e.reason}: ${e.error}`));
+    expect(await hookdesk.resend({ ids: [uuid, firing] })).toEqual([
+      { uuid, status: 'queued' },
+      { uuid: firing, status: 'queued' },
+    ]);
+    await until(() => dropped.size === 2, 'the resends refused');
+    expect((await storage.log.get(firing))?.status).toBe('failed');
+    const entry = await storage.log.get(uuid);
+    expect(entry).toMatchObject({ status: 'failed', attemptCount: 0, nextAttemptAt: null });
+    expect(entry?.error).toBe(
+      'Not sent: this ticket.created body was 5,260 bytes when it was recorded, over the 4,096-byte limit, and the log kept only its start, so it cannot be sent. Record the event again with a smaller ticket (or a higher `maxBodyBytes`).',
+    );
+    expect(dropped.get(uuid)).toBe(`body_too_large: ${entry?.error}`);
+    expect(r.requests).toHaveLength(0);
+    expect(await storage.queue.size()).toBe(0);
+  });
+
+  it('records why a resend to a deleted or inactive webhook was not sent, and says so', async () => {
+    const { hookdesk, storage } = await harness({ retrySchedule: [] });
+    const r = await receiver({ respond: { status: 500 } });
+    const kept = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const gone = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const uuids = await hookdesk.ticketCreated({ id: 7 });
+    for (const uuid of uuids) {
+      await until(async () => (await storage.log.get(uuid))?.status === 'failed', 'first attempt failed');
+    }
+    const of = async (webhookId: string) =>
+      (await Promise.all(uuids.map((u) => storage.log.get(u)))).find((e) => e?.webhookId === webhookId);
+    await hookdesk.updateWebhook(kept.id, { active: false });
+    await hookdesk.deleteWebhook(gone.id);
+    const dropped: { reason: string; webhookId: string | null }[] = [];
+    hookdesk.on('delivery.dropped', (e) => dropped.push({ reason: e.reason, webhookId: e.webhookId }));
+    await hookdesk.resend({ ids: uuids });
+    await until(() => dropped.length === 2, 'both resends refused');
+    expect(dropped).toEqual(
+      expect.arrayContaining([
+        { reason: 'webhook_inactive', webhookId: kept.id },
+        { reason: 'webhook_deleted', webhookId: gone.id },
+      ]),
+    );
+    const inactive = await of(kept.id);
+    expect(inactive).toMatchObject({ status: 'failed', attemptCount: 1, nextAttemptAt: null });
+    expect(inactive?.error).toBe(
+      `Not sent: webhook ${kept.id} is inactive. Activate it, then resend this delivery from the log.`,
+    );
+    expect((await of(gone.id))?.error).toBe(
+      `Not sent: webhook ${gone.id} was deleted before this attempt, and a deleted webhook cannot be sent to. Create a webhook for that receiver and record the event again if it still needs it.`,
+    );
+    expect(r.requests).toHaveLength(2);
+
+    // Activated again, a resend goes out; its attempt replaces the reason.
+    r.respondWith({ status: 200 });
+    await hookdesk.updateWebhook(kept.id, { active: true });
+    const uuid = (await of(kept.id))?.uuid as string;
+    await hookdesk.resend({ ids: [uuid] });
+    await until(async () => (await storage.log.get(uuid))?.status === 'succeeded', 'resent');
+    expect(await storage.log.get(uuid)).not.toHaveProperty('error');
+  });
+
+  it('records why a queued retry was not sent when its webhook was deleted meanwhile', async () => {
+    const { hookdesk, storage, clock } = await harness({ retrySchedule: [60_000] });
+    const r = await receiver({ respond: { status: 503 } });
+    const webhook = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const [uuid] = (await hookdesk.ticketCreated({ id: 8 })) as [string];
+    await until(async () => (await storage.log.get(uuid))?.attemptCount === 1, 'a retry scheduled');
+    await hookdesk.deleteWebhook(webhook.id);
+    const dropped: string[] = [];
+    hookdesk.on('delivery.dropped', (e) => dropped.push(e.reason));
+    await clock.advance(60_000);
+    await until(() => dropped.length === 1, 'the retry dropped');
+    expect(dropped).toEqual(['webhook_deleted']);
+    expect(await storage.log.get(uuid)).toMatchObject({
+      status: 'failed',
+      attemptCount: 1,
+      nextAttemptAt: null,
+      error: expect.stringContaining(`webhook ${webhook.id} was deleted`),
+    });
+    expect(r.requests).toHaveLength(1);
+    expect(await storage.queue.size()).toBe(0);
+  });
+
+  it('refuses a ticket JSON cannot hold with a TypeError naming `ticket`, not a stack overflow', async () => {
+    const { hookdesk } = await harness();
+    await hookdesk.createWebhook({ url: (await receiver()).url, events: ['ticket.created'] });
+    // Smart rules keep each ticket too: their store write of it must not be the error the host sees.
+    await hookdesk.createSmartRule({
+      name: 'Any',
+      conditions: { all: [{ field: 'id', op: 'is_set' }] },
+      action: { type: 'trigger_webhook', url: 'https://example.com/rule' },
+    });
+    let deep: Record<string, unknown> = { id: 1 };
+    for (let level = 0; level < 5_000; level++) deep = { nested: deep };
+    const error = await hookdesk.ticketCreated({ id: 1, deep }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/^`ticket` cannot be sent as JSON \(it nests too deeply\)/);
+    const cyclic: Record<string, unknown> = { id: 2 };
+    cyclic.self = cyclic;
+    await expect(hookdesk.ticketCreated(cyclic)).rejects.toThrow(
+      /^`ticket` cannot be sent as JSON \(.*circular/,
+    );
+  });
+});
+
+describe('state shared through the store', () => {
+  it('holds due retries while another engine on the store has the global switch off', async () => {
+    const a = await harness({ retrySchedule: [5_000] });
+    // Another process: it records and switches, it does not send.
+    const b = await harness({ storage: a.storage, clock: a.clock, process: false });
+    const r = await receiver({ respond: [{ status: 500 }, { status: 200 }] });
+    await a.hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const [uuid] = (await a.hookdesk.ticketCreated({ id: 1 })) as [string];
+    await until(async () => (await a.storage.log.get(uuid))?.attemptCount === 1, 'the first attempt');
+
+    await b.hookdesk.setActive(false);
+    // Past the retry's due time and engine a's settings cache: the retry waits.
+    await a.clock.advance(10_000);
+    await settle();
+    expect(r.requests).toHaveLength(1);
+    expect(await a.storage.log.get(uuid)).toMatchObject({ status: 'pending', attemptCount: 1 });
+
+    await b.hookdesk.setActive(true);
+    // Engine a looks at the settings every pollIntervalMs (an hour in this harness).
+    await a.clock.advance(3_600_000);
+    await r.waitForRequests(2);
+    await until(async () => (await a.storage.log.get(uuid))?.status === 'succeeded', 'the retry sent');
+  });
+
+  it('counts the failure run from after the last success: a success clears failingSince', async () => {
+    const day = 86_400_000;
+    const { hookdesk, storage, clock } = await harness({ retrySchedule: Array(7).fill(day) });
+    // Ticket 2's delivery succeeds; everything else fails.
+    const r = await receiver({
+      respond: (request) => ({ status: JSON.parse(request.body.toString()).ticket.id === 2 ? 200 : 500 }),
+    });
+    const webhook = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    const deactivated: string[] = [];
+    hookdesk.on('webhook.deactivated', (e) => deactivated.push(e.reason));
+    const health = async () => storage.webhooks.get(webhook.id);
+
+    const [failing] = (await hookdesk.ticketCreated({ id: 1 })) as [string];
+    await until(async () => (await health())?.failingSince !== null, 'the first failure');
+    await clock.advance(day / 2);
+    const [ok] = (await hookdesk.ticketCreated({ id: 2 })) as [string];
+    await until(async () => (await storage.log.get(ok))?.status === 'succeeded', 'the success');
+    expect((await health())?.failingSince).toBeNull();
+    // Ticket 1 keeps failing, once a day, past 5 days after its first failure (4.5 after the success).
+    for (let n = 2; n <= 6; n++) {
+      await clock.advance(n === 2 ? day / 2 : day);
+      await until(async () => (await storage.log.get(failing))?.attemptCount === n, `attempt ${n}`);
+    }
+    await clock.advance(day / 2);
+    const [later] = (await hookdesk.ticketCreated({ id: 3 })) as [string];
+    await until(async () => (await storage.log.get(later))?.attemptCount === 1, 'a failure at 5.5 days');
+    expect(r.requests).toHaveLength(8);
+    expect(deactivated).toEqual([]);
+    expect((await hookdesk.getWebhook(webhook.id)).active).toBe(true);
   });
 });

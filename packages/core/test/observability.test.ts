@@ -70,3 +70,28 @@ it('never logs a key', async () => {
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.join('\n')).not.toContain('whsec_');
 });
+
+it('counts deliveries failed unsent, by event and reason', async () => {
+  const reader = new TestReader();
+  const { hookdesk, storage } = await harness({
+    meterProvider: new MeterProvider({ readers: [reader] }),
+    maxBodyBytes: 2048,
+  });
+  const r = await receiver({ respond: { status: 500 } });
+  const webhook = await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+  await hookdesk.ticketCreated({ id: 1, text: 'x'.repeat(4096) });
+  const [sent] = (await hookdesk.ticketCreated({ id: 2 })) as [string];
+  await until(async () => (await storage.log.get(sent))?.attemptCount === 1, 'first attempt');
+  await hookdesk.deleteWebhook(webhook.id);
+  await hookdesk.resend({ ids: [sent] });
+  await until(async () => (await storage.log.get(sent))?.error !== undefined, 'resend dropped');
+
+  const metrics = await collected(reader);
+  expect(metrics.get('hookdesk.deliveries.dropped')).toEqual(
+    expect.arrayContaining([
+      { attributes: { event: 'ticket.created', reason: 'body_too_large' }, value: 1 },
+      { attributes: { event: 'ticket.created', reason: 'webhook_deleted' }, value: 1 },
+    ]),
+  );
+  expect(metrics.get('hookdesk.deliveries')).toEqual([{ attributes: { event: 'ticket.created' }, value: 2 }]);
+});

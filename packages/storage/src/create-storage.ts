@@ -127,6 +127,7 @@ export async function createStorage(options: StorageOptions = {}): Promise<Hookd
     tickets: ticketStateRepository(records, index),
     ruleFirings: ruleFiringRepository(index),
     keyv,
+    index,
     backend,
     retentionMs: retention.ms,
     purgeExpired: (now) => log.purgeExpired(now),

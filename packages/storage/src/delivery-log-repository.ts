@@ -7,6 +7,7 @@ import { type IndexEntry, type OrderedIndex, writeInOrder } from './ordered-inde
 import type { RecordStore } from './record-store.js';
 import {
   DELIVERY_STATUSES,
+  type DeliveryAttempt,
   type DeliveryRecord,
   type DeliverySummary,
   type LogFilter,
@@ -32,7 +33,15 @@ export interface InternalLogRepository extends DeliveryLogRepository {
 }
 
 function summarize(record: DeliveryRecord): DeliverySummary {
-  const { body: _body, headers: _headers, signature: _signature, attempts: _attempts, ...summary } = record;
+  const {
+    body: _body,
+    headers: _headers,
+    signature: _signature,
+    attempts: _attempts,
+    error: _error,
+    bodyTooLarge: _bodyTooLarge,
+    ...summary
+  } = record;
   return summary;
 }
 
@@ -74,10 +83,11 @@ export function deliveryLogRepository(
     return record;
   }
 
+  /** Moves a delivery to the outcome, appending `attempt` when there is one (`setStatus`: none). */
   async function transition(
     uuid: string,
     outcome: AttemptOutcome,
-    change: (record: DeliveryRecord) => Partial<DeliveryRecord>,
+    attempt: DeliveryAttempt | null,
     current?: DeliveryRecord,
   ): Promise<DeliveryRecord> {
     validInput(deliveryStatusSchema, outcome.status, 'delivery status');
@@ -87,13 +97,22 @@ export function deliveryLogRepository(
     const before = current ?? (await load(uuid));
     const after: DeliveryRecord = {
       ...before,
-      ...change(before),
       status: outcome.status,
       nextAttemptAt: outcome.nextAttemptAt,
       headers: outcome.headers ?? before.headers,
       signature: outcome.signature ?? before.signature,
       url: outcome.url ?? before.url,
     };
+    if (attempt !== null) {
+      after.attempts = [...before.attempts, attempt];
+      after.attemptCount = before.attemptCount + 1;
+      after.lastAttemptAt = attempt.at;
+      after.lastStatusCode = attempt.statusCode;
+    }
+    // Why it failed unsent holds until a resend clears it; an attempt has its own `error` instead.
+    const error = attempt === null ? outcome.error : null;
+    if (typeof error === 'string') after.error = error;
+    else if (error === null) delete after.error;
     validInput(deliverySchema, after, 'delivery');
     const writeRecord = () => records.write([{ key: STORAGE_KEYS.delivery(uuid), value: after }]);
     if (after.status === before.status) {
@@ -195,20 +214,10 @@ export function deliveryLogRepository(
 
     async recordAttempt(uuid, attempt, outcome, current) {
       validInput(attemptSchema, attempt, 'delivery attempt');
-      return transition(
-        uuid,
-        outcome,
-        (record) => ({
-          attempts: [...record.attempts, attempt],
-          attemptCount: record.attemptCount + 1,
-          lastAttemptAt: attempt.at,
-          lastStatusCode: attempt.statusCode,
-        }),
-        current,
-      );
+      return transition(uuid, outcome, attempt, current);
     },
 
-    setStatus: (uuid, outcome) => transition(uuid, outcome, () => ({})),
+    setStatus: (uuid, outcome) => transition(uuid, outcome, null),
 
     list,
 

@@ -48,6 +48,12 @@ function isAttempt(value: unknown): boolean {
   );
 }
 
+function isSize(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const { bytes, limit } = value;
+  return isInt(bytes) && bytes > 0 && isInt(limit) && limit > 0;
+}
+
 function isDelivery(value: unknown): boolean {
   if (!isObject(value)) return false;
   const v = value;
@@ -69,7 +75,9 @@ function isDelivery(value: unknown): boolean {
       (v.lastStatusCode === null || isInt(v.lastStatusCode)) &&
       isInt(v.attemptCount) &&
       v.attemptCount >= 0 &&
-      Array.isArray(v.attempts)
+      Array.isArray(v.attempts) &&
+      (v.error === undefined || isString(v.error)) &&
+      (v.bodyTooLarge === undefined || isSize(v.bodyTooLarge))
     )
   ) {
     return false;

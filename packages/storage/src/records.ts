@@ -102,10 +102,25 @@ export interface DeliveryRecord {
   lastStatusCode: number | null;
   attemptCount: number;
   attempts: DeliveryAttempt[];
+  /**
+   * Why the delivery is `failed` without an attempt saying so: it could not be sent at all (its
+   * body over the limit, its webhook deleted or inactive; ADMIN-API.md, "LogSummary"). Absent
+   * otherwise, and on records written before this field existed; the next attempt removes it.
+   */
+  error?: string;
+  /**
+   * Set when the event's body was over the size limit when it was recorded: its size in bytes and
+   * the limit then. `body` holds only the start of it (core keeps 16 KiB: the limit also bounds
+   * what the log stores), so such a delivery is never sent, resent or not.
+   */
+  bodyTooLarge?: { bytes: number; limit: number };
 }
 
 /** What the log listing returns per entry (ADMIN-API.md, "LogSummary"). */
-export type DeliverySummary = Omit<DeliveryRecord, 'body' | 'headers' | 'signature' | 'attempts'>;
+export type DeliverySummary = Omit<
+  DeliveryRecord,
+  'body' | 'headers' | 'signature' | 'attempts' | 'error' | 'bodyTooLarge'
+>;
 
 export interface LogFilter {
   status?: DeliveryStatus;

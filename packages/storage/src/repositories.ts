@@ -1,4 +1,5 @@
 import type { Keyv } from 'keyv';
+import type { OrderedIndex } from './ordered-index.js';
 import type {
   DeliveryAttempt,
   DeliveryRecord,
@@ -62,10 +63,18 @@ export interface AttemptOutcome {
   signature?: string;
   /** The URL the attempt went to, when it is not the one recorded (the target was edited since). */
   url?: string;
+  /**
+   * `setStatus` only: why the delivery fails without an attempt (`DeliveryRecord.error`); `null`
+   * removes it (a resend), absent keeps it. An attempt always removes it.
+   */
+  error?: string | null;
 }
 
 export interface DeliveryLogRepository {
-  /** Durably records new deliveries (status `pending`) with their index entries, in one go. */
+  /**
+   * Durably records new deliveries with their index entries, in one go: `pending` ones, and
+   * `failed` ones with an `error` for events that could not be sent at all.
+   */
   create(records: readonly DeliveryRecord[]): Promise<void>;
   get(uuid: string): Promise<DeliveryRecord | undefined>;
   /**
@@ -121,6 +130,11 @@ export interface HookdeskStorage {
    * bypasses validation and the log indexes.
    */
   readonly keyv: Keyv;
+  /**
+   * The ordered index underneath (the log's listing sets, the queue, the claims; set names in
+   * `INDEX_SETS`), for migrations and tests. Writing through it bypasses the repositories.
+   */
+  readonly index: OrderedIndex;
   /** Which backend, for messages and logs, e.g. `redis at 127.0.0.1:6379`. */
   readonly backend: string;
   /** The `retention` option in milliseconds (default 30 days). */

@@ -81,6 +81,10 @@ export const deliverySchema = z.looseObject({
   lastStatusCode: z.number().int().nullable(),
   attemptCount: z.number().int().nonnegative(),
   attempts: z.array(attemptSchema),
+  error: z.string().optional(),
+  bodyTooLarge: z
+    .looseObject({ bytes: z.number().int().positive(), limit: z.number().int().positive() })
+    .optional(),
 });
 
 export const queuePointerSchema = z.looseObject({

@@ -32,6 +32,16 @@ const delivery = {
   fieldOfANewerVersion: { kept: true },
 };
 
+// An entry that could not be sent: failed with a reason and no attempt, its body cut.
+const unsent = {
+  ...delivery,
+  status: 'failed',
+  attemptCount: 0,
+  attempts: [],
+  error: 'The ticket.created body would be 300000 bytes, over the 262144-byte limit.',
+  bodyTooLarge: { bytes: 300_000, limit: 262_144 },
+};
+
 const pointer = { uuid: 'abc', dueAt: 1_700_000_000_000 };
 
 // Odd values for any field: wrong types, edge numbers, bad times, nested junk.
@@ -86,6 +96,7 @@ describe('quick checks', () => {
     expect(
       passesQuickCheck(deliverySchema, { ...delivery, attempts: [], webhookId: null, ruleId: 'r' }),
     ).toBe(true);
+    expect(passesQuickCheck(deliverySchema, unsent)).toBe(true);
     expect(passesQuickCheck(attemptSchema, attempt)).toBe(true);
     expect(passesQuickCheck(deliveryStatusSchema, 'succeeded')).toBe(true);
     expect(passesQuickCheck(queuePointerSchema, pointer)).toBe(true);
@@ -101,6 +112,7 @@ describe('quick checks', () => {
       [attemptSchema, attempt],
       [queuePointerSchema, pointer],
       [deliverySchema, { ...delivery, attempts: [attempt, attempt] }],
+      [deliverySchema, unsent],
     ] as const) {
       fc.assert(
         fc.property(mutations(base), (value) => {
@@ -132,6 +144,10 @@ describe('quick checks', () => {
       passesQuickCheck(deliverySchema, { ...delivery, attempts: [{ ...attempt, durationMs: -1 }] }),
     ).toBe(false);
     expect(passesQuickCheck(deliverySchema, { ...delivery, headers: { a: 1 } })).toBe(false);
+    expect(passesQuickCheck(deliverySchema, { ...unsent, error: null })).toBe(false);
+    expect(passesQuickCheck(deliverySchema, { ...unsent, bodyTooLarge: { bytes: 1.5, limit: 1 } })).toBe(
+      false,
+    );
     expect(passesQuickCheck(queuePointerSchema, { uuid: 'a b', dueAt: 1 })).toBe(false);
     expect(passesQuickCheck(queuePointerSchema, { uuid: 'a', dueAt: 1.5 })).toBe(false);
   });

@@ -1,9 +1,11 @@
 import {
   CorruptRecordError,
+  DELIVERY_STATUSES,
   type DeliveryAttempt,
   type DeliveryRecord,
   type DeliveryStatus,
   type HookdeskStorage,
+  INDEX_SETS,
   InvalidCursorError,
   type LogFilter,
   RecordNotFoundError,
@@ -381,6 +383,93 @@ export function storageConformanceSuite(
         expect((await storage.log.list({ status: 'pending', webhookId: 'wh-1' })).items).toHaveLength(1);
       });
 
+      it('moves a delivery between status sets, leaving no entry in the set it left', async () => {
+        const record = makeDelivery('moving', 4);
+        const member = async (set: string) =>
+          (await storage.index.range(set, { limit: 10, order: 'asc' })).length;
+        const bySet = async () => ({
+          pending: await member(INDEX_SETS.logStatus('pending')),
+          failed: await member(INDEX_SETS.logStatus('failed')),
+          webhookPending: await member(INDEX_SETS.logWebhookStatus('wh-1', 'pending')),
+          webhookFailed: await member(INDEX_SETS.logWebhookStatus('wh-1', 'failed')),
+        });
+        await storage.log.create([record]);
+        expect(await bySet()).toEqual({ pending: 1, failed: 0, webhookPending: 1, webhookFailed: 0 });
+        // Listing checks each record's status, so a stale entry would not show there: read the sets.
+        await storage.log.recordAttempt('moving', attempt(1, 5, 500), {
+          status: 'failed',
+          nextAttemptAt: null,
+        });
+        expect(await bySet()).toEqual({ pending: 0, failed: 1, webhookPending: 0, webhookFailed: 1 });
+        await storage.log.setStatus('moving', { status: 'pending', nextAttemptAt: minutes(6) });
+        expect(await bySet()).toEqual({ pending: 1, failed: 0, webhookPending: 1, webhookFailed: 0 });
+        // One status set per webhook+status and per status, whatever the number of moves.
+        expect(await storage.index.count(INDEX_SETS.log)).toBe(1);
+        expect(await storage.index.count(INDEX_SETS.logWebhook('wh-1'))).toBe(1);
+      });
+
+      it('keeps the reason of a delivery that failed unsent until a resend clears it', async () => {
+        const unsent = makeDelivery('unsent', 2, {
+          status: 'failed',
+          body: '{"uuid":"unsent","event":"ticket.updated","ticket":{"id":2,"text":"xxxx',
+          signature: '',
+          headers: {},
+          error: 'The ticket.updated body would be 300000 bytes, over the 262144-byte limit.',
+          bodyTooLarge: { bytes: 300_000, limit: 262_144 },
+        });
+        await storage.log.create([unsent, makeDelivery('sendable', 3)]);
+        expect(await storage.log.get('unsent')).toEqual(unsent);
+        // Summaries are LogSummary's fields only; the reason is in the full entry.
+        const [summary] = (await storage.log.list({ status: 'failed' })).items;
+        expect(summary).toEqual({
+          uuid: 'unsent',
+          event: 'ticket.created',
+          webhookId: 'wh-1',
+          ruleId: null,
+          url: 'https://example.com/hooks/wh-1',
+          status: 'failed',
+          createdAt: minutes(2),
+          lastAttemptAt: null,
+          nextAttemptAt: null,
+          lastStatusCode: null,
+          attemptCount: 0,
+        });
+
+        // A webhook gone: failed without an attempt, with the reason; a resend clears it.
+        const gone = await storage.log.setStatus('sendable', {
+          status: 'failed',
+          nextAttemptAt: null,
+          error: 'The webhook was deleted.',
+        });
+        expect(gone.error).toBe('The webhook was deleted.');
+        expect((await storage.log.get('sendable'))?.error).toBe('The webhook was deleted.');
+        const kept = await storage.log.setStatus('sendable', { status: 'failed', nextAttemptAt: null });
+        expect(kept.error).toBe('The webhook was deleted.');
+        const resent = await storage.log.setStatus('sendable', {
+          status: 'pending',
+          nextAttemptAt: minutes(4),
+          error: null,
+        });
+        expect(resent).not.toHaveProperty('error');
+        expect(await storage.log.get('sendable')).not.toHaveProperty('error');
+        // An attempt supersedes the reason: it carries its own error.
+        await storage.log.setStatus('sendable', { status: 'failed', nextAttemptAt: null, error: 'Gone.' });
+        const attempted = await storage.log.recordAttempt('sendable', attempt(1, 5, 200), {
+          status: 'succeeded',
+          nextAttemptAt: null,
+        });
+        expect(attempted).not.toHaveProperty('error');
+        expect(await storage.log.get('sendable')).not.toHaveProperty('error');
+
+        await expect(storage.log.create([makeDelivery('bad', 4, { error: 42 as never })])).rejects.toThrow(
+          /error/,
+        );
+        await expect(
+          storage.log.create([makeDelivery('bad', 4, { bodyTooLarge: { bytes: -1, limit: 10 } })]),
+        ).rejects.toThrow(/bodyTooLarge/);
+        expect(await storage.log.get('bad')).toBeUndefined();
+      });
+
       it('rejects an attempt for an unknown delivery with a RecordNotFoundError', async () => {
         await expect(
           storage.log.recordAttempt('nope', attempt(1, 1, 200), { status: 'succeeded', nextAttemptAt: null }),
@@ -543,6 +632,29 @@ export function storageConformanceSuite(
         expect(await storage.log.get('d-02')).toBeUndefined();
         expect(await storage.queue.due(BASE + 10, 10)).toEqual([{ uuid: 'd-20', dueAt: BASE + 1 }]);
         expect(await storage.log.purge(Date.parse(minutes(10)))).toBe(0);
+      });
+
+      it('purges every index entry of what it removes: no set keeps a member', async () => {
+        const records = await seed();
+        await storage.queue.schedule(records.map((record, i) => ({ uuid: record.uuid, dueAt: BASE + i })));
+        expect(await storage.log.purge(Date.parse(minutes(100)))).toBe(24);
+        const sets = [
+          INDEX_SETS.log,
+          INDEX_SETS.queue,
+          ...events.map(INDEX_SETS.logEvent),
+          ...['wh-1', 'wh-2'].map(INDEX_SETS.logWebhook),
+          INDEX_SETS.logRule('r-1'),
+          ...DELIVERY_STATUSES.flatMap((status) => [
+            INDEX_SETS.logStatus(status),
+            INDEX_SETS.logWebhookStatus('wh-1', status),
+            INDEX_SETS.logWebhookStatus('wh-2', status),
+            INDEX_SETS.logRuleStatus('r-1', status),
+          ]),
+        ];
+        const left = [];
+        for (const set of sets) left.push({ set, count: await storage.index.count(set) });
+        expect(left.filter((entry) => entry.count > 0)).toEqual([]);
+        expect(await storage.queue.size()).toBe(0);
       });
 
       it('purges by the retention period (default 30 days) relative to the given time', async () => {

@@ -6,19 +6,20 @@ export type TicketEventName = 'ticket.created' | 'ticket.updated';
 /**
  * What a ticket route middleware picks from a successful request: the ticket, or for an update
  * `{ ticket, previous }` (Hookdesk computes `changes`) or `{ ticket, changes }` (the host's own).
+ * `eventId` is the host's idempotency key of the event (see `ticketCreated`'s options).
  */
 export type SelectedTicket =
   | Ticket
-  | { ticket: Ticket; previous?: Ticket | null; changes?: TicketChanges }
+  | { ticket: Ticket; previous?: Ticket | null; changes?: TicketChanges; eventId?: string }
   | null
   | undefined;
 
 /** The engine methods the ticket hooks call. */
 export interface TicketEventTarget {
-  ticketCreated(ticket: Ticket): Promise<unknown>;
+  ticketCreated(ticket: Ticket, options?: { eventId?: string }): Promise<unknown>;
   ticketUpdated(
     ticket: Ticket,
-    options?: { previous?: Ticket | null; changes?: TicketChanges },
+    options?: { previous?: Ticket | null; changes?: TicketChanges; eventId?: string },
   ): Promise<unknown>;
 }
 
@@ -33,15 +34,20 @@ interface PickedTicket {
   ticket: Ticket;
   previous: Ticket | null;
   changes: TicketChanges | undefined;
+  eventId: string | undefined;
 }
 
 function unpack(selected: SelectedTicket): PickedTicket | null {
   if (selected === null || selected === undefined || typeof selected !== 'object') return null;
   if ('ticket' in selected && selected.ticket !== null && typeof selected.ticket === 'object') {
-    const { previous, changes } = selected as { previous?: Ticket | null; changes?: TicketChanges };
-    return { ticket: selected.ticket as Ticket, previous: previous ?? null, changes };
+    const { previous, changes, eventId } = selected as {
+      previous?: Ticket | null;
+      changes?: TicketChanges;
+      eventId?: string;
+    };
+    return { ticket: selected.ticket as Ticket, previous: previous ?? null, changes, eventId };
   }
-  return { ticket: selected as Ticket, previous: null, changes: undefined };
+  return { ticket: selected as Ticket, previous: null, changes: undefined, eventId: undefined };
 }
 
 /**
@@ -62,11 +68,10 @@ export async function recordTicketEvent(
         `The \`select\` function of the ${event} hook returned no ticket object; return the ticket (or { ticket, previous }).`,
       );
     }
-    if (event === 'ticket.created') await target.ticketCreated(picked.ticket);
-    else {
-      const { ticket, previous, changes } = picked;
-      await target.ticketUpdated(ticket, changes ? { previous, changes } : { previous });
-    }
+    const { ticket, previous, changes, eventId } = picked;
+    const id = eventId === undefined ? {} : { eventId };
+    if (event === 'ticket.created') await target.ticketCreated(ticket, id);
+    else await target.ticketUpdated(ticket, changes ? { previous, changes, ...id } : { previous, ...id });
   } catch (error) {
     try {
       onError(error, event);

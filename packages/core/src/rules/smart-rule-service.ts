@@ -3,6 +3,7 @@ import type { HookdeskStorage, RuleFiringIntent, SmartRuleRecord } from '@hookde
 import type { Ticket } from '@hookdesk/wire';
 import type { Clock, TimerHandle } from '../clock.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { deliveryUuidFor } from '../event-id.js';
 import type { Logger } from '../logger.js';
 import { SerialByKey } from '../serial-by-key.js';
 import { parseInput } from '../webhook-schema.js';
@@ -241,7 +242,7 @@ export class SmartRuleService {
       for (const { ruleId, hold } of outcome.fire) {
         // Fresh: a rule deactivated or deleted a moment ago, in any process, stops at once.
         const current = await storage.smartRules.get(ruleId);
-        const fired = await this.#claimAndSend(current, byId.get(ruleId), state.ticket, id, hold);
+        const fired = await this.#claimAndSend(current, byId.get(ruleId), state.ticket, id, hold, event);
         uuids.push(...fired.uuids);
         if (hold) state = withFired(state, ruleId, fired.held);
       }
@@ -266,11 +267,18 @@ export class SmartRuleService {
     ticket: unknown,
     ticketId: string,
     hold: boolean,
+    event?: TicketEvent,
   ): Promise<{ uuids: string[]; held: boolean }> {
     if (!current?.active || !rule) return { uuids: [], held: false };
     const target = { id: current.id, name: current.name, url: current.action.url };
-    // A momentary match claims nothing: it fires for this event only, and the event's caller sees any error.
-    if (!hold) return { uuids: await this.#d.trigger(ticket as Ticket, target), held: false };
+    // A momentary match claims nothing: it fires for this event only, and the event's caller sees any
+    // error. With the host's eventId its uuid is derived, so the event recorded again fires it once.
+    if (!hold) {
+      const firing = event?.eventId
+        ? { id: deliveryUuidFor(event.eventId, { webhookId: null, ruleId: rule.id }), at: event.at }
+        : undefined;
+      return { uuids: await this.#d.trigger(ticket as Ticket, target, firing), held: false };
+    }
     const { ruleFirings } = this.#d.storage;
     const intent: RuleFiringIntent = {
       firingId: randomUUID(),

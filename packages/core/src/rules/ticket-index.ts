@@ -41,6 +41,11 @@ export interface TicketEvent {
   changes?: TicketChanges | undefined;
   /** The event's time, epoch ms. */
   at: number;
+  /**
+   * The host's idempotency key of the event (`ticketCreated(ticket, { eventId })`): a firing it
+   * causes gets a uuid derived from it, so recording the event again fires nothing new.
+   */
+  eventId?: string | undefined;
 }
 
 /** How the index reads tickets. */

@@ -257,6 +257,26 @@ describe('smart rules: sweeps', () => {
     expect(await triggered(storage, rule.id)).toHaveLength(1);
   });
 
+  it('gives the firing claim back when a sweep re-arms a rule, so the next match fires again', async () => {
+    const { hookdesk, storage, clock } = await harness({ sweepIntervalMs: 0 });
+    const r = await receiver();
+    // Matches while the ticket was touched within the hour: time alone makes it stop matching.
+    const rule = await hookdesk.createSmartRule({
+      name: 'Fresh activity',
+      conditions: { all: [{ time: 'since_updated', op: 'lt', hours: 1, clock: 'calendar' }] },
+      action: { type: 'trigger_webhook', url: r.url },
+    });
+    expect(await hookdesk.ticketCreated({ id: 5, status: 'open' })).toHaveLength(1);
+    expect(await storage.ruleFirings.has(rule.id, '5')).toBe(true);
+    await clock.advance(2 * HOUR);
+    expect(await hookdesk.sweepSmartRules()).toMatchObject({ fired: 0, rearmed: 1 });
+    expect(await storage.ruleFirings.has(rule.id, '5')).toBe(false);
+    // The ticket's next event makes it match again: a new firing, not one the old claim swallows.
+    expect(await hookdesk.ticketUpdated({ id: 5, status: 'pending' })).toHaveLength(1);
+    await r.waitForRequests(2);
+    expect(await triggered(storage, rule.id)).toHaveLength(2);
+  });
+
   it('fires a working-hours rule only when enough working time has passed', async () => {
     // The fake clock starts on Saturday 2026-11-28 08:00 UTC; Berlin works Mon–Fri 09:00–17:00.
     const { hookdesk, storage, clock } = await harness({ sweepIntervalMs: HOUR / 2 });
