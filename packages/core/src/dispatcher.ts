@@ -1,27 +1,17 @@
-import type {
-  DeliveryAttempt,
-  DeliveryRecord,
-  HookdeskStorage,
-  WebhookDeliveryHealth,
-  WebhookRecord,
-} from '@hookdesk/storage';
-import { signedHeaders } from '@hookdesk/wire';
+import type { DeliveryAttempt, DeliveryRecord, HookdeskStorage, WebhookRecord } from '@hookdesk/storage';
+import { decideOutcome } from './attempt-outcome.js';
+import { reportAttempt } from './attempt-report.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { reportDropped, unsendableBodyError, webhookUnavailableError } from './dropped-delivery.js';
-import type { DeliveryEventBase, DropReason, HookdeskEvents } from './hookdesk-events.js';
-import { type KeyRing, signingKeys } from './key-ring.js';
+import type { DropReason, HookdeskEvents } from './hookdesk-events.js';
+import type { KeyRing } from './key-ring.js';
 import { KeyedLimiter } from './keyed-limiter.js';
 import type { HookdeskMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
-import {
-  type AttemptResult,
-  decideAfterAttempt,
-  failingTooLong,
-  type RetryDecision,
-} from './retry-policy.js';
 import type { Sender, SendResult } from './sender.js';
-import { USER_AGENT } from './version.js';
+import { type SignedAttempt, signAttempt } from './sign-attempt.js';
 import type { WebhookCache } from './webhook-cache.js';
+import { recordWebhookHealth } from './webhook-health.js';
 
 export interface DispatcherParts {
   options: ResolvedOptions;
@@ -34,23 +24,34 @@ export interface DispatcherParts {
   metrics: HookdeskMetrics;
 }
 
-/** How an attempt was asked for. */
-export type AttemptMode =
-  /** From the queue: the retry schedule applies. */
-  | 'scheduled'
+interface AttemptOptions {
   /** A resend or a test: one attempt, no automatic retry. */
-  | 'once';
+  once: boolean;
+  /** `record` is what this process wrote to the log itself, so recording the attempt need not read it back. */
+  written: boolean;
+}
+
+/** Where an attempt goes: the webhook (`undefined` for a smart rule's delivery) and the URL now. */
+interface Target {
+  webhook: WebhookRecord | undefined;
+  url: string;
+}
 
 // Deliveries recorded by this process, kept so the first attempt needs no store read.
 const FRESH_LIMIT = 10_000;
 
-/** Runs attempts: signs, sends, records, and decides what comes next. */
+/**
+ * Runs the queue's attempts, one way: the delivery is read, its target resolved, then
+ * sign → send → decide → record the outcome (log, queue, webhook health) → report it.
+ */
 export class Dispatcher {
   readonly #p: DispatcherParts;
   readonly #limiter: KeyedLimiter;
   readonly #fresh = new Map<string, DeliveryRecord>();
   /** Log writes still under way, by uuid: the queue entry may be readable before the log entry. */
   readonly #writing = new Map<string, Promise<void>>();
+  /** Callers waiting for a delivery's next outcome (a test delivery's sender), by uuid. */
+  readonly #waiting = new Map<string, ((record: DeliveryRecord) => void)[]>();
   #stopping = false;
 
   constructor(parts: DispatcherParts) {
@@ -72,6 +73,26 @@ export class Dispatcher {
       settled.then(() => this.#writing.delete(record.uuid));
       if (this.#fresh.size < FRESH_LIMIT) this.#fresh.set(record.uuid, record);
     }
+  }
+
+  /**
+   * Resolves with the log entry once this process has run `uuid`'s next attempt (or failed it
+   * unsent). Register before enqueueing; `cancel` when the wait is given up.
+   */
+  nextOutcome(uuid: string): { outcome: Promise<DeliveryRecord>; cancel: () => void } {
+    let resolve!: (record: DeliveryRecord) => void;
+    const outcome = new Promise<DeliveryRecord>((r) => {
+      resolve = r;
+    });
+    const list = this.#waiting.get(uuid) ?? [];
+    list.push(resolve);
+    this.#waiting.set(uuid, list);
+    const cancel = () => {
+      const left = (this.#waiting.get(uuid) ?? []).filter((r) => r !== resolve);
+      if (left.length > 0) this.#waiting.set(uuid, left);
+      else this.#waiting.delete(uuid);
+    };
+    return { outcome, cancel };
   }
 
   /** From now on, attempts from the queue that have not started sending stay queued. */
@@ -108,159 +129,107 @@ export class Dispatcher {
       queue.pause();
       return;
     }
-    // A resend's queue entry says so, before and after a restart alike; a test is always one
-    // attempt (one interrupted by a crash comes back from the log, with no queue entry).
-    const mode: AttemptMode = entry?.once === true || record.event === 'webhook.test' ? 'once' : 'scheduled';
-    await this.attempt(record, mode, true, cached !== undefined);
+    // A resend's queue entry says so, before and after a restart alike; a test is always one attempt.
+    const once = entry?.once === true || record.event === 'webhook.test';
+    const updated = await this.#attempt(record, { once, written: cached !== undefined });
+    if (updated) this.#settle(updated);
   };
 
-  /**
-   * One attempt of `record`, recorded in the log and followed up in the queue. `null` when the
-   * engine is closing and the attempt had not started: it stays queued for the next start.
-   * `written`: `record` is what this process itself wrote to the log, so recording the attempt
-   * need not read it back.
-   */
-  async attempt(
-    record: DeliveryRecord,
-    mode: AttemptMode,
-    fromQueue = true,
-    written = false,
-  ): Promise<DeliveryRecord | null> {
-    const { options, storage, queue } = this.#p;
+  /** One attempt of `record`; `null` when the engine is closing and it had not started (it stays queued). */
+  async #attempt(record: DeliveryRecord, options: AttemptOptions): Promise<DeliveryRecord | null> {
     // Its body was over the limit when recorded and only its start is logged: nothing to send.
     if (record.bodyTooLarge !== undefined)
       return this.#drop(record, 'body_too_large', unsendableBodyError(record));
-    let webhook: WebhookRecord | undefined;
-    if (record.webhookId !== null) {
-      webhook = await this.#p.webhooks.get(record.webhookId);
-      if (!webhook || (!webhook.active && record.event !== 'webhook.test')) {
-        const reason = webhook ? 'webhook_inactive' : 'webhook_deleted';
-        return this.#drop(record, reason, webhookUnavailableError(record, webhook));
-      }
+    const webhook = record.webhookId === null ? undefined : await this.#p.webhooks.get(record.webhookId);
+    if (record.webhookId !== null && (!webhook || (!webhook.active && record.event !== 'webhook.test'))) {
+      const reason = webhook ? 'webhook_inactive' : 'webhook_deleted';
+      return this.#drop(record, reason, webhookUnavailableError(record, webhook));
     }
-    const settings = await this.#p.keyRing.get();
     const number = record.attemptCount + 1;
-    const startedAt = options.clock.now();
-    const body = Buffer.from(record.body, 'utf8');
-    const headers = {
-      ...webhook?.headers,
-      ...signedHeaders({
-        event: record.event,
-        uuid: record.uuid,
-        attempt: number,
-        timestamp: Math.floor(startedAt / 1000),
-        body,
-        keys: signingKeys(webhook, settings, startedAt),
-        userAgent: USER_AGENT,
-      }),
-    };
+    const startedAt = this.#p.options.clock.now();
+    const signed = signAttempt(record, webhook, await this.#p.keyRing.get(), number, startedAt);
     const release = await this.#limiter.acquire(record.webhookId ?? record.ruleId ?? record.url);
-    if (this.#stopping && fromQueue) {
-      release();
-      return null;
-    }
-    // The target's URL now: an admin who fixes a broken URL expects retries and resends to use it.
-    const url = webhook?.url ?? (await this.#ruleUrl(record)) ?? record.url;
     let result: SendResult;
+    let target: Target;
     try {
-      result = await this.#p.sender.send({ url, body, headers });
+      if (this.#stopping) return null;
+      target = { webhook, url: await this.#currentUrl(record, webhook) };
+      result = await this.#p.sender.send({ url: target.url, body: signed.body, headers: signed.headers });
     } finally {
       release();
     }
+    return this.#recordOutcome(record, { number, startedAt, signed, result, target, ...options });
+  }
 
+  /** Decides what follows the attempt and records it: the log first, then the queue, then the webhook. */
+  async #recordOutcome(
+    record: DeliveryRecord,
+    attempt: AttemptOptions & {
+      number: number;
+      startedAt: number;
+      signed: SignedAttempt;
+      result: SendResult;
+      target: Target;
+    },
+  ): Promise<DeliveryRecord> {
+    const { options, storage, queue } = this.#p;
+    const { number, result, signed, target } = attempt;
     const now = options.clock.now();
-    const policyInput: AttemptResult =
-      result.error !== null || result.statusCode === null
-        ? { kind: 'error', blocked: result.blocked }
-        : { kind: 'response', statusCode: result.statusCode, retryAfter: result.retryAfter };
-    let decision: RetryDecision = decideAfterAttempt({
-      // A resend continues the attempt count but is never retried, so the count only matters here.
-      attemptNumber: number,
-      result: policyInput,
+    const decision = decideOutcome({
+      result,
+      number,
+      once: attempt.once,
+      failingSince: target.webhook?.failingSince,
       policy: { schedule: options.retrySchedule, jitter: options.retryJitter },
+      disableAfterMs: options.disableAfterMs,
       random: options.random(),
       nowMs: now,
     });
-    if (mode === 'once' && decision.action === 'retry') decision = { action: 'fail' };
-
-    const failed = decision.action !== 'succeed';
-    let deactivateReason = decision.action === 'deactivate' ? decision.reason : null;
-    if (failed && webhook && !deactivateReason) {
-      const since = webhook.failingSince ?? new Date(now).toISOString();
-      if (failingTooLong(since, now, options.disableAfterMs)) {
-        const days = Math.round((options.disableAfterMs / 86_400_000) * 10) / 10;
-        deactivateReason = `Failing without a single success for ${days} days.`;
-        decision = { action: 'fail' };
-      }
-    }
-
-    const attempt: DeliveryAttempt = {
+    const logged: DeliveryAttempt = {
       number,
-      at: new Date(startedAt).toISOString(),
+      at: new Date(attempt.startedAt).toISOString(),
       durationMs: result.durationMs,
       statusCode: result.statusCode,
       responseExcerpt: result.responseExcerpt,
       error: result.error,
       blocked: result.blocked,
     };
-    const dueAt = decision.action === 'retry' ? now + decision.delayMs : null;
-    const nextAttemptAt = dueAt === null ? null : new Date(dueAt).toISOString();
-    const status =
-      decision.action === 'succeed' ? 'succeeded' : decision.action === 'retry' ? 'pending' : 'failed';
     const updated = await storage.log.recordAttempt(
       record.uuid,
-      attempt,
+      logged,
       {
-        status,
-        nextAttemptAt,
-        headers,
-        signature: headers['x-hookdesk-signature'],
-        ...(url === record.url ? {} : { url }),
+        status: decision.status,
+        nextAttemptAt: decision.dueAt === null ? null : new Date(decision.dueAt).toISOString(),
+        headers: signed.headers,
+        signature: signed.headers['x-hookdesk-signature'],
+        ...(target.url === record.url ? {} : { url: target.url }),
       },
-      written ? record : undefined,
+      attempt.written ? record : undefined,
     );
     // The log is written first: a crash before the queue update only means one more attempt.
-    if (dueAt !== null) await queue.enqueue([{ uuid: record.uuid, dueAt }]);
+    if (decision.dueAt !== null) await queue.enqueue([{ uuid: record.uuid, dueAt: decision.dueAt }]);
     else await queue.remove(record.uuid);
-
-    if (webhook) await this.#bookkeep(webhook, !failed, now, deactivateReason);
-
-    const outcome = result.blocked ? 'blocked' : status === 'pending' ? 'retrying' : status;
-    const attributes = { event: record.event, outcome };
-    this.#p.metrics.attempts.add(1, attributes);
-    this.#p.metrics.latency.record(result.durationMs, attributes);
-    const base = this.#base(updated, number, result.statusCode, result.durationMs);
-    const log = {
-      uuid: record.uuid,
-      webhookId: record.webhookId,
-      attempt: number,
-      statusCode: result.statusCode,
-    };
-    if (status === 'succeeded') {
-      options.logger.debug(log, 'delivery succeeded');
-      this.#p.events.emit('delivery.succeeded', base);
-    } else if (status === 'pending') {
-      options.logger.info(
-        { ...log, error: result.error, nextAttemptAt },
-        'delivery attempt failed; retrying',
-      );
-      this.#p.events.emit('delivery.retrying', {
-        ...base,
-        error: result.error,
-        nextAttemptAt: nextAttemptAt as string,
-      });
-    } else {
-      options.logger.warn({ ...log, error: result.error }, 'delivery failed');
-      this.#p.events.emit('delivery.failed', { ...base, error: result.error });
-    }
-    if (deactivateReason && webhook) {
-      options.logger.warn({ webhookId: webhook.id, reason: deactivateReason }, 'webhook deactivated');
-      this.#p.events.emit('webhook.deactivated', {
-        webhookId: webhook.id,
-        url: webhook.url,
-        reason: deactivateReason,
+    const { webhook } = target;
+    if (webhook) {
+      await recordWebhookHealth(this.#p.webhooks, webhook, {
+        succeeded: decision.status === 'succeeded',
+        nowMs: now,
+        deactivateReason: decision.deactivateReason,
       });
     }
+    reportAttempt(
+      { events: this.#p.events, metrics: this.#p.metrics, logger: options.logger },
+      {
+        record: updated,
+        number,
+        result,
+        status: decision.status,
+        deactivated:
+          webhook && decision.deactivateReason
+            ? { webhookId: webhook.id, url: webhook.url, reason: decision.deactivateReason }
+            : null,
+      },
+    );
     return updated;
   }
 
@@ -273,69 +242,29 @@ export class Dispatcher {
       error,
     });
     await queue.remove(record.uuid);
-    reportDropped({ ...this.#p, logger: options.logger }, updated, reason, error);
+    reportDropped(
+      { events: this.#p.events, metrics: this.#p.metrics, logger: options.logger },
+      updated,
+      reason,
+      error,
+    );
     return updated;
   }
 
-  /** The current action URL of the smart rule that made `record`; `undefined` when it is gone or not a rule's. */
-  async #ruleUrl(record: DeliveryRecord): Promise<string | undefined> {
-    if (record.ruleId === null) return undefined;
-    return (await this.#p.storage.smartRules.get(record.ruleId))?.action.url;
+  /**
+   * The target's URL now: an admin who fixes a broken URL expects retries and resends to use it.
+   * A smart rule's delivery goes to the rule's current action URL, or the recorded one once the rule is gone.
+   */
+  async #currentUrl(record: DeliveryRecord, webhook: WebhookRecord | undefined): Promise<string> {
+    if (webhook) return webhook.url;
+    if (record.ruleId === null) return record.url;
+    return (await this.#p.storage.smartRules.get(record.ruleId))?.action.url ?? record.url;
   }
 
-  /** Success and failure bookkeeping on the webhook; writes only when something changes. */
-  async #bookkeep(
-    cached: WebhookRecord,
-    succeeded: boolean,
-    now: number,
-    deactivateReason: string | null,
-  ): Promise<void> {
-    const nowIso = new Date(now).toISOString();
-    // One write a minute at most on the happy path; the health view needs no finer grain.
-    const recent = (at: string | null) => at !== null && now - Date.parse(at) <= 60_000;
-    if (succeeded && cached.failingSince === null && recent(cached.lastSuccessAt)) return;
-    if (!succeeded && !deactivateReason && cached.failingSince !== null && recent(cached.lastFailureAt))
-      return;
-    const health = (current: WebhookRecord): WebhookDeliveryHealth | null => {
-      if (succeeded) {
-        if (current.failingSince === null && recent(current.lastSuccessAt)) return null;
-        return { lastSuccessAt: nowIso, lastFailureAt: current.lastFailureAt, failingSince: null };
-      }
-      return {
-        lastSuccessAt: current.lastSuccessAt,
-        lastFailureAt: nowIso,
-        failingSince: current.failingSince ?? nowIso,
-      };
-    };
-    if (!deactivateReason) {
-      // Only the health is written, so no admin edit, in this process or another, is undone.
-      await this.#p.webhooks.updateHealth(cached.id, health);
-      return;
-    }
-    // Deactivating changes the record itself: on the record as it is when written, in turn with
-    // this process's admin edits. Rare (a 410, or days of failures).
-    await this.#p.webhooks.update(cached.id, (current) => {
-      const next = { ...current, ...health(current) };
-      if (!current.active) return next;
-      return { ...next, active: false, deactivatedReason: deactivateReason, updatedAt: nowIso };
-    });
-  }
-
-  #base(
-    record: DeliveryRecord,
-    attempt: number,
-    statusCode: number | null,
-    durationMs: number,
-  ): DeliveryEventBase {
-    return {
-      uuid: record.uuid,
-      event: record.event,
-      webhookId: record.webhookId,
-      ruleId: record.ruleId,
-      url: record.url,
-      attempt,
-      statusCode,
-      durationMs,
-    };
+  #settle(record: DeliveryRecord): void {
+    const waiting = this.#waiting.get(record.uuid);
+    if (!waiting) return;
+    this.#waiting.delete(record.uuid);
+    for (const resolve of waiting) resolve(record);
   }
 }

@@ -95,6 +95,9 @@ export interface EmitPayloads {
 /** Most deliveries one resend by filter queues. */
 export const MAX_RESEND = 1000;
 
+/** Added to the longest attempt before a test delivery's sender stops waiting for its outcome. */
+const TEST_OUTCOME_SLACK_MS = 5_000;
+
 /** How many recent deliveries the webhook health view looks at. */
 const HEALTH_WINDOW = 50;
 
@@ -178,7 +181,7 @@ export class Hookdesk {
   }
 
   async #start(): Promise<void> {
-    const settings = await this.#keyRing.get(true);
+    const settings = await this.#keyRing.get({ fresh: true });
     // Loaded now so the first event does not pay for reading every webhook.
     await this.#webhooks.list();
     // Every process sweeps: the fire-once claims make the second sweeper of a ticket send nothing.
@@ -202,8 +205,10 @@ export class Hookdesk {
       if (record?.status !== 'pending') continue;
       entries.push({ uuid, dueAt: Date.parse(record.nextAttemptAt ?? record.createdAt) });
     }
-    if (entries.length > 0) await this.#storage.queue.schedule(entries);
-    if (entries.length > 0) this.#o.logger.info({ count: entries.length }, 'pending deliveries re-queued');
+    if (entries.length === 0) return;
+    // Through the queue like every delivery, so a custom DeliveryQueue holds recovered ones too.
+    await this.#queue.enqueue(entries);
+    this.#o.logger.info({ count: entries.length }, 'pending deliveries re-queued');
   }
 
   /** Look every `pollIntervalMs` whether another process turned the switch on (or off). */
@@ -400,7 +405,7 @@ export class Hookdesk {
 
   async getSettings(): Promise<Settings> {
     await this.#ready;
-    const settings = await this.#keyRing.get(true);
+    const settings = await this.#keyRing.get({ fresh: true });
     return { active: settings.active, keyPreview: keyPreview(settings.key) };
   }
 
@@ -411,7 +416,7 @@ export class Hookdesk {
         { path: 'active', message: 'Use true or false.' },
       ]);
     await this.#ready;
-    const settings = await this.#keyRing.get(true);
+    const settings = await this.#keyRing.get({ fresh: true });
     const next = { ...settings, active, updatedAt: new Date(this.#o.clock.now()).toISOString() };
     await this.#keyRing.put(next);
     if (active) this.#queue.resume();
@@ -422,14 +427,19 @@ export class Hookdesk {
   /** The full account key, for an admin to copy into a receiver. */
   async revealKey(): Promise<{ key: string }> {
     await this.#ready;
-    return { key: (await this.#keyRing.get(true)).key };
+    return { key: (await this.#keyRing.get({ fresh: true })).key };
   }
 
   /** A new account key; the previous one keeps signing `webhook-signature` for the grace period. */
   async rotateKey(): Promise<RotatedKey> {
     await this.#ready;
     const now = this.#o.clock.now();
-    const next = rotated(await this.#keyRing.get(true), generateKey(), now, this.#o.keyGracePeriodMs);
+    const next = rotated(
+      await this.#keyRing.get({ fresh: true }),
+      generateKey(),
+      now,
+      this.#o.keyGracePeriodMs,
+    );
     await this.#keyRing.put(next);
     return {
       key: next.key,
@@ -489,7 +499,7 @@ export class Hookdesk {
     if (patch.url !== undefined && patch.url !== before.url) await this.#checkUrl(patch.url);
     const newKey = patch.key === 'generate' ? generateKey() : patch.key;
     // A webhook that leaves the account key keeps it for the grace period, like its own key.
-    const accountKey = newKey !== undefined ? (await this.#keyRing.get(true)).key : undefined;
+    const accountKey = newKey !== undefined ? (await this.#keyRing.get({ fresh: true })).key : undefined;
     // Applied to the record as it is when written, in turn with the delivery bookkeeping.
     const updated = await this.#webhooks.update(id, (current) => {
       const now = this.#o.clock.now();
@@ -536,9 +546,45 @@ export class Hookdesk {
       webhook: { id: webhook.id, name: webhook.name },
     });
     const record = pendingDelivery(template, { webhookId: webhook.id, ruleId: null, url: webhook.url });
-    await this.#storage.log.create([record]);
-    this.#metrics.deliveries.add(1, { event: 'webhook.test' });
-    return this.#track(this.#dispatcher.attempt(record, 'once', false, true)) as Promise<DeliveryRecord>;
+    const { outcome, cancel } = this.#dispatcher.nextOutcome(record.uuid);
+    try {
+      const written = this.#storage.log.create([record]);
+      this.#dispatcher.remember([record], written);
+      await written;
+      this.#metrics.deliveries.add(1, { event: 'webhook.test' });
+      // Through the queue like every delivery; answered once its one attempt is recorded.
+      await this.#queue.enqueue([{ uuid: record.uuid, dueAt: this.#o.clock.now(), once: true }]);
+      return await this.#track(this.#testOutcome(record.uuid, outcome));
+    } finally {
+      cancel();
+    }
+  }
+
+  /**
+   * A test delivery's log entry once its attempt is recorded: told by this process's dispatcher,
+   * or read from the log when another process delivers (`process: false`, a shared queue). After
+   * the longest an attempt can take, the entry as it stands (still `pending`, due in the queue).
+   */
+  async #testOutcome(uuid: string, here: Promise<DeliveryRecord>): Promise<DeliveryRecord> {
+    const { clock, pollIntervalMs, connectTimeoutMs, timeoutMs } = this.#o;
+    const deadline = clock.now() + connectTimeoutMs + timeoutMs + TEST_OUTCOME_SLACK_MS;
+    let settled: DeliveryRecord | null = null;
+    here.then((record) => {
+      settled = record;
+    });
+    for (;;) {
+      const step = Math.min(pollIntervalMs, Math.max(0, deadline - clock.now()));
+      let timer: unknown;
+      const tick = new Promise<void>((resolve) => {
+        timer = clock.setTimeout(resolve, step);
+      });
+      await Promise.race([here, tick]);
+      clock.clearTimeout(timer);
+      if (settled) return settled;
+      const record = await this.#storage.log.get(uuid);
+      if (record && (record.status !== 'pending' || clock.now() >= deadline || this.#closing)) return record;
+      if (!record) throw new NotFoundError(`The test delivery ${uuid} is no longer in the log.`);
+    }
   }
 
   async #checkUrl(url: string): Promise<void> {
@@ -706,7 +752,7 @@ export class Hookdesk {
   }
 
   async #assertActive(action: string): Promise<void> {
-    if (!(await this.#keyRing.get(true)).active) {
+    if (!(await this.#keyRing.get({ fresh: true })).active) {
       throw new ConflictError(
         `Webhooks are switched off for this account: turn "Webhook Active" on to ${action}.`,
       );

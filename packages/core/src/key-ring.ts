@@ -78,9 +78,13 @@ export class KeyRing {
     this.#cacheMs = cacheMs;
   }
 
-  /** The settings, creating them (switch on, a new key) on first start. */
-  async get(fresh = false): Promise<SettingsRecord> {
-    if (!fresh && this.#cached && this.#clock.now() - this.#cachedAt < this.#cacheMs) return this.#cached;
+  /**
+   * The settings, creating them (switch on, a new key) on first start. `fresh`: read the store
+   * now (an admin reading or changing them), not the cache.
+   */
+  async get(options: { fresh?: boolean } = {}): Promise<SettingsRecord> {
+    if (!options.fresh && this.#cached && this.#clock.now() - this.#cachedAt < this.#cacheMs)
+      return this.#cached;
     this.#loading ??= this.#load().finally(() => {
       this.#loading = null;
     });

@@ -106,9 +106,3 @@ export function decideAfterAttempt(input: DecideInput): RetryDecision {
   }
   return { action: 'retry', delayMs };
 }
-
-/** True when a webhook has failed without a single success for at least `windowMs`. */
-export function failingTooLong(failingSince: string | null, nowMs: number, windowMs: number): boolean {
-  if (failingSince === null) return false;
-  return nowMs - Date.parse(failingSince) >= windowMs;
-}

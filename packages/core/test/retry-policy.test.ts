@@ -5,7 +5,6 @@ import {
   DEFAULT_RETRY_POLICY,
   DEFAULT_RETRY_SCHEDULE_MS,
   decideAfterAttempt,
-  failingTooLong,
   parseRetryAfter,
 } from '../src/retry-policy.js';
 
@@ -164,17 +163,5 @@ describe('decideAfterAttempt', () => {
       { action: 'retry', delayMs: 20 },
       { action: 'fail' },
     ]);
-  });
-});
-
-describe('failingTooLong', () => {
-  const day = 24 * H;
-  it.each([
-    [null, false],
-    [new Date(NOW - 5 * day).toISOString(), true],
-    [new Date(NOW - 5 * day + 1).toISOString(), false],
-    [new Date(NOW - 6 * day).toISOString(), true],
-  ])('failing since %s → %s', (since, expected) => {
-    expect(failingTooLong(since, NOW, 5 * day)).toBe(expected);
   });
 });
