@@ -136,12 +136,10 @@ export {
   type SmartRuleSweepResult,
 } from './rules/smart-rule-service.js';
 export {
-  isEvictable,
   nextTicketState,
   type TicketEvent,
   type TicketIndexOptions,
   type TicketState,
-  type TicketStateStore,
   ticketIdOf,
   withFired,
 } from './rules/ticket-index.js';

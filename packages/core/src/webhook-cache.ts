@@ -93,11 +93,6 @@ export class WebhookCache {
     return deleted;
   }
 
-  invalidate(): void {
-    this.#byId = null;
-    this.#generation++;
-  }
-
   async #ensure(): Promise<void> {
     // A write during a load makes that load stale: load again (bounded, writes are rare).
     for (let tries = 0; tries < 5; tries++) {

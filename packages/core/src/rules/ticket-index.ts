@@ -21,18 +21,6 @@ export interface TicketState extends TicketAnchors {
   firedRules: readonly string[];
 }
 
-/**
- * Where ticket states live. The engine implements it over `@hookdesk/storage`; the rules code needs
- * only these calls. Implementations must not turn a storage error into "not found".
- */
-export interface TicketStateStore {
-  get(id: string): Promise<TicketState | undefined>;
-  put(state: TicketState): Promise<void>;
-  delete(id: string): Promise<void>;
-  /** Every stored state, a page at a time (for sweeps and `preview`), in any stable order. */
-  pages(pageSize: number): AsyncIterable<readonly TicketState[]>;
-}
-
 /** A ticket event as the engine hands it to the index. */
 export interface TicketEvent {
   type: 'ticket.created' | 'ticket.updated';
@@ -124,9 +112,4 @@ export function withFired(state: TicketState, ruleId: string, fired: boolean): T
   if (has === fired) return state;
   const firedRules = fired ? [...state.firedRules, ruleId] : state.firedRules.filter((id) => id !== ruleId);
   return { ...state, firedRules };
-}
-
-/** True when a closed ticket has been closed longer than `retentionMs` and can leave the index. */
-export function isEvictable(state: TicketState, now: number, retentionMs: number): boolean {
-  return state.closedAt !== null && now - state.closedAt > retentionMs;
 }

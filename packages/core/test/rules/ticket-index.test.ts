@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isEvictable,
-  nextTicketState,
-  type TicketState,
-  ticketIdOf,
-  withFired,
-} from '../../src/rules/ticket-index.js';
+import { nextTicketState, type TicketState, ticketIdOf, withFired } from '../../src/rules/ticket-index.js';
 
 const at = (iso: string) => Date.parse(iso);
 const T0 = at('2026-11-30T10:00:00Z');
@@ -118,21 +112,6 @@ describe('nextTicketState', () => {
     );
     expect(ticketIdOf({ id: { nested: 1 } })).toBe(null);
     expect(ticketIdOf(null)).toBe(null);
-  });
-});
-
-describe('isEvictable', () => {
-  const base = nextTicketState(undefined, {
-    type: 'ticket.created',
-    ticket: { id: 1, status: 'closed' },
-    at: T0,
-  }) as TicketState;
-  it.each<[number | null, number, boolean]>([
-    [null, T2, false],
-    [T0, T0 + 1000, false],
-    [T0, T0 + 1001, true],
-  ])('closedAt %s, now %s → %s', (closedAt, now, expected) => {
-    expect(isEvictable({ ...base, closedAt }, now, 1000)).toBe(expected);
   });
 });
 
