@@ -6,6 +6,7 @@ import {
   isLocalhostName,
   parseCidr,
   parseIp,
+  type Resolver,
   SPECIAL_PURPOSE_TABLE,
   specialPurpose,
   urlProblem,
