@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -23,7 +23,10 @@ function workspaceManifests(): Manifest[] {
           .map((entry) => join(glob.slice(0, -2), entry.name))
       : [glob],
   );
-  return dirs.map((dir) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Manifest);
+  // pnpm takes a folder as a project only when it holds a package.json (not a leftover node_modules).
+  return dirs
+    .filter((dir) => existsSync(join(root, dir, 'package.json')))
+    .map((dir) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Manifest);
 }
 
 /** A cycle through workspace dependencies of any kind (pnpm counts them all), or null. */

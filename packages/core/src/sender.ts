@@ -3,7 +3,15 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { Clock } from './clock.js';
-import { type AddressGuard, parseIp, type Resolver } from './ssrf-guard.js';
+import {
+  type AddressGuard,
+  isLocalhostName,
+  LOCALHOST_ADDRESS,
+  parseIp,
+  type Refusal,
+  type Resolver,
+  resolvesTo,
+} from './ssrf-guard.js';
 
 /** WIRE.md defaults. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -68,14 +76,21 @@ export class Sender {
   }
 
   #lookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
+    const { guard } = this.#options;
+    const blocked = (refusal: Refusal) =>
+      callback(new BlockedAddressError(`Refused to connect: ${resolvesTo(hostname, refusal)}.`));
+    // By name, before DNS: a localhost name means loopback whatever a resolver answers (RFC 6761).
+    const local = isLocalhostName(hostname) ? guard.refusal(LOCALHOST_ADDRESS) : null;
+    if (local) {
+      blocked(local);
+      return;
+    }
     this.#options.resolve(hostname).then(
       (answers) => {
+        // Every answer, not the first: the socket may fall back to any of them.
         for (const { address } of answers) {
-          const reason = this.#options.guard.check(address);
-          if (reason)
-            return callback(
-              new BlockedAddressError(`Refused to connect: ${hostname} resolves to ${reason}.`),
-            );
+          const refused = guard.refusal(address);
+          if (refused) return blocked(refused);
         }
         const first = answers[0];
         if (!first)

@@ -78,16 +78,18 @@ export function formatIp(bytes: IpBytes): string {
   return groups.join(':');
 }
 
-interface Range {
+/** One block of the special-purpose table: `cidr` as written, parsed into `bytes` and `prefix`. */
+export interface SpecialRange {
+  cidr: string;
   bytes: IpBytes;
   prefix: number;
   name: string;
 }
 
-function range(cidr: string, name: string): Range {
+function range(cidr: string, name: string): SpecialRange {
   const parsed = parseCidr(cidr);
   if (!parsed) throw new Error(`bad built-in range ${cidr}`);
-  return { ...parsed, name };
+  return { cidr, ...parsed, name };
 }
 
 /** Parses `a.b.c.d/n` or `x::/n`; `null` when malformed. */
@@ -112,7 +114,7 @@ function inRange(bytes: IpBytes, r: { bytes: IpBytes; prefix: number }): boolean
 }
 
 // IANA IPv4 Special-Purpose Address Registry: every block whose "Globally Reachable" is not `True`.
-const V4_SPECIAL: Range[] = [
+const V4_SPECIAL: readonly SpecialRange[] = [
   range('0.0.0.0/8', 'unspecified ("this network")'),
   range('10.0.0.0/8', 'private'),
   range('100.64.0.0/10', 'shared address space (CGNAT)'),
@@ -131,7 +133,7 @@ const V4_SPECIAL: Range[] = [
 ];
 
 // IANA IPv6 Special-Purpose Address Registry, plus multicast and the deprecated site-local block.
-const V6_SPECIAL: Range[] = [
+const V6_SPECIAL: readonly SpecialRange[] = [
   range('::/128', 'unspecified'),
   range('::1/128', 'loopback'),
   range('64:ff9b:1::/48', 'local-use NAT64'),
@@ -150,6 +152,15 @@ const V4_MAPPED = range('::ffff:0:0/96', 'IPv4-mapped');
 const NAT64 = range('64:ff9b::/96', 'NAT64');
 const SIX_TO_FOUR = range('2002::/16', '6to4');
 const GLOBAL_UNICAST = range('2000::/3', 'global unicast');
+
+/** The guard's table, for tests that hold it to the registries. */
+export const SPECIAL_PURPOSE_TABLE = {
+  v4: V4_SPECIAL,
+  v6: V6_SPECIAL,
+  /** IPv6 forms judged by the IPv4 address they embed (bytes 12–15, or 2–5 for 6to4). */
+  embedding: { v4Mapped: V4_MAPPED, nat64: NAT64, sixToFour: SIX_TO_FOUR },
+  globalUnicast: GLOBAL_UNICAST,
+} as const;
 
 /** Why an address is not globally reachable, or `null` when it is. */
 export function specialPurpose(bytes: IpBytes): string | null {
@@ -184,10 +195,43 @@ export interface NetworkPolicy {
   allowCidrs?: readonly string[];
 }
 
-/** A compiled `NetworkPolicy`: `check(address)` says why an address is refused, or `null`. */
+/** Why the guard refuses an address: `address` is canonical, `kind` a noun phrase ("a loopback address"). */
+export interface Refusal {
+  address: string;
+  kind: string;
+}
+
+/**
+ * A compiled `NetworkPolicy`: `refusal(address)` says why an address is refused, or `null`;
+ * `check(address)` says it as a sentence ("127.0.0.1 is a loopback address").
+ */
 export interface AddressGuard {
+  refusal(address: string | IpBytes): Refusal | null;
   check(address: string | IpBytes): string | null;
 }
+
+/** "a loopback address", "an unspecified address": the article the table's names need. */
+function kindOf(reason: string): string {
+  if (reason.startsWith('not ')) return `an address that is ${reason}`;
+  return `${/^(?:unspecified|IPv4|IETF|SRv6)/.test(reason) ? 'an' : 'a'} ${reason} address`;
+}
+
+/** `"app.localhost resolves to 127.0.0.1, a loopback address"`. */
+export function resolvesTo(hostname: string, refusal: Refusal): string {
+  return `${hostname} resolves to ${refusal.address}, ${refusal.kind}`;
+}
+
+/**
+ * `localhost` and every name under it, in any case and with trailing dots (`LOCALHOST.`): RFC 6761
+ * §6.3 has them always mean loopback, whatever DNS answers, so they are judged by name.
+ */
+export function isLocalhostName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.+$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
+}
+
+/** The loopback address a localhost name is judged as. */
+export const LOCALHOST_ADDRESS = '127.0.0.1';
 
 export function createAddressGuard(policy: NetworkPolicy = {}): AddressGuard {
   const allowed = (policy.allowCidrs ?? []).map((cidr) => {
@@ -196,16 +240,21 @@ export function createAddressGuard(policy: NetworkPolicy = {}): AddressGuard {
       throw new TypeError(`\`allowCidrs\` holds "${cidr}", which is not a CIDR block such as 10.0.0.0/8.`);
     return parsed;
   });
+  const refusal = (address: string | IpBytes): Refusal | null => {
+    if (policy.allowPrivateNetworks) return null;
+    const bytes = typeof address === 'string' ? parseIp(address) : address;
+    if (!bytes) return { address: `"${String(address)}"`, kind: 'not an IP address' };
+    const reason = specialPurpose(bytes);
+    if (reason === null) return null;
+    const v4 = bytes.length === 16 && inRange(bytes, V4_MAPPED) ? bytes.slice(12) : null;
+    if (allowed.some((r) => inRange(bytes, r) || (v4 !== null && inRange(v4, r)))) return null;
+    return { address: formatIp(bytes), kind: kindOf(reason) };
+  };
   return {
+    refusal,
     check(address) {
-      if (policy.allowPrivateNetworks) return null;
-      const bytes = typeof address === 'string' ? parseIp(address) : address;
-      if (!bytes) return `"${String(address)}" is not an IP address`;
-      const reason = specialPurpose(bytes);
-      if (reason === null) return null;
-      const v4 = bytes.length === 16 && inRange(bytes, V4_MAPPED) ? bytes.slice(12) : null;
-      if (allowed.some((r) => inRange(bytes, r) || (v4 !== null && inRange(v4, r)))) return null;
-      return `${formatIp(bytes)} is a ${reason} address`;
+      const refused = refusal(address);
+      return refused && `${refused.address} is ${refused.kind}`;
     },
   };
 }
@@ -216,6 +265,7 @@ export type Resolver = (hostname: string) => Promise<{ address: string; family: 
 /**
  * Why `url` may not be dialled, or `null`. Names are resolved and every answer checked; a name that
  * does not resolve passes here, because the connect-time check runs on the address actually dialled.
+ * Localhost names are refused by name first, as the sender refuses them at connect time.
  */
 export async function urlProblem(url: URL, guard: AddressGuard, resolve: Resolver): Promise<string | null> {
   const host = url.hostname.toLowerCase();
@@ -224,16 +274,19 @@ export async function urlProblem(url: URL, guard: AddressGuard, resolve: Resolve
     const reason = guard.check(literal);
     return reason && `${url.hostname}: ${reason}`;
   }
+  if (isLocalhostName(host)) {
+    const refused = guard.refusal(LOCALHOST_ADDRESS);
+    if (refused) return resolvesTo(url.hostname, refused);
+  }
   let answers: { address: string }[];
   try {
     answers = await resolve(host);
   } catch {
-    if (host === 'localhost' || host.endsWith('.localhost')) answers = [{ address: '127.0.0.1' }];
-    else return null;
+    return null;
   }
   for (const { address } of answers) {
-    const reason = guard.check(address);
-    if (reason) return `${url.hostname} resolves to ${reason}`;
+    const refused = guard.refusal(address);
+    if (refused) return resolvesTo(url.hostname, refused);
   }
   return null;
 }

@@ -313,8 +313,9 @@ describe('webhooks', () => {
     ['http://127.0.0.1/x', '127.0.0.1: 127.0.0.1 is a loopback address'],
     ['http://2130706433/x', '127.0.0.1: 127.0.0.1 is a loopback address'],
     ['http://[::1]/x', '[::1]: 0:0:0:0:0:0:0:1 is a loopback address'],
-    ['http://localhost:3000/x', 'localhost resolves to 127.0.0.1 is a loopback address'],
-    ['https://internal.example.com/x', 'internal.example.com resolves to 10.1.2.3 is a private address'],
+    ['http://localhost:3000/x', 'localhost resolves to 127.0.0.1, a loopback address'],
+    ['http://LOCALHOST./x', 'localhost. resolves to 127.0.0.1, a loopback address'],
+    ['https://internal.example.com/x', 'internal.example.com resolves to 10.1.2.3, a private address'],
     ['http://169.254.169.254/latest', '169.254.169.254: 169.254.169.254 is a link-local address'],
   ])('refuses %s on create and on edit', async (url, detail) => {
     const { hookdesk } = await harness({ resolve: publicDns, allowCidrs: [] });

@@ -271,7 +271,7 @@ describe('ticket events to deliveries', () => {
     expect(attempt).toMatchObject({
       blocked: true,
       statusCode: null,
-      error: 'Refused to connect: rebind.test resolves to 127.0.0.1 is a loopback address.',
+      error: 'Refused to connect: rebind.test resolves to 127.0.0.1, a loopback address.',
     });
     expect(r.requests).toHaveLength(0);
   });

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
@@ -6,10 +8,25 @@ import { createAddressGuard, type Resolver } from '../src/ssrf-guard.js';
 
 const receivers: TestReceiver[] = [];
 const senders: Sender[] = [];
+const listeners: Server[] = [];
 afterEach(async () => {
   await Promise.all(senders.splice(0).map((s) => s.close()));
   await Promise.all(receivers.splice(0).map((r) => r.close()));
+  await Promise.all(listeners.splice(0).map((l) => new Promise((resolve) => l.close(resolve))));
 });
+
+/** A loopback TCP listener that counts connections (and answers 200, should one arrive). */
+async function connectionCounter() {
+  const counter = { port: 0, connections: 0 };
+  const server = createServer((socket) => {
+    counter.connections++;
+    socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  });
+  listeners.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  counter.port = (server.address() as AddressInfo).port;
+  return counter;
+}
 
 async function receiver(respond?: Parameters<typeof startTestReceiver>[0]) {
   const r = await startTestReceiver(respond);
@@ -138,10 +155,66 @@ describe('Sender', () => {
     const result = await sender({ guard, resolve: rebinding }).send({ url, body, headers });
     expect(result).toMatchObject({
       blocked: true,
-      error: 'Refused to connect: rebind.test resolves to 127.0.0.1 is a loopback address.',
+      error: 'Refused to connect: rebind.test resolves to 127.0.0.1, a loopback address.',
     });
     expect(calls).toEqual(['rebind.test', 'rebind.test']);
     expect(r.requests).toHaveLength(0);
+  });
+
+  it('blocks when any DNS answer is refused, not only the first', async () => {
+    const counter = await connectionCounter();
+    // Dialling would try the public address, fail, and fall back to loopback.
+    const mixed: Resolver = async () => [
+      { address: '93.184.216.34', family: 4 },
+      { address: '127.0.0.1', family: 4 },
+    ];
+    const result = await sender({
+      guard: createAddressGuard(),
+      resolve: mixed,
+      connectTimeoutMs: 2_000,
+    }).send({
+      url: `http://mixed.test:${counter.port}/hook`,
+      body,
+      headers,
+    });
+    expect(result).toMatchObject({
+      blocked: true,
+      statusCode: null,
+      error: 'Refused to connect: mixed.test resolves to 127.0.0.1, a loopback address.',
+    });
+    expect(counter.connections).toBe(0);
+  });
+
+  it.each(['LOCALHOST.', 'localhost..', 'app.LocalHost.'])(
+    'blocks %s by name at connect time, before any DNS query',
+    async (host) => {
+      const counter = await connectionCounter();
+      const queried: string[] = [];
+      // What a real resolver answers for these: nothing.
+      const unknown: Resolver = async (name) => {
+        queried.push(name);
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+      };
+      const url = `http://${host}:${counter.port}/hook`;
+      const result = await sender({ guard: createAddressGuard(), resolve: unknown }).send({
+        url,
+        body,
+        headers,
+      });
+      expect(result).toMatchObject({
+        blocked: true,
+        error: `Refused to connect: ${new URL(url).hostname} resolves to 127.0.0.1, a loopback address.`,
+      });
+      expect(queried).toEqual([]);
+      expect(counter.connections).toBe(0);
+    },
+  );
+
+  it('dials a localhost name where loopback is allowed', async () => {
+    const r = await receiver();
+    const result = await sender().send({ url: `http://LOCALHOST.:${r.port}/hook`, body, headers });
+    expect(result).toMatchObject({ statusCode: 200, blocked: false });
+    expect(r.requests).toHaveLength(1);
   });
 
   it('reuses one keep-alive connection per origin', async () => {

@@ -330,7 +330,7 @@ describe('smartRuleUrlsToCheck with the webhook SSRF guard', () => {
   it.each<[string, string[]]>([
     ['https://example.com/hook', []],
     ['http://127.1/hook', ['127.0.0.1: 127.0.0.1 is a loopback address']],
-    ['https://intranet.example/hook', ['intranet.example resolves to 10.0.0.7 is a private address']],
+    ['https://intranet.example/hook', ['intranet.example resolves to 10.0.0.7, a private address']],
   ])('%s → %j', async (url, expected) => {
     expect(await refused(url)).toEqual(expected);
   });
