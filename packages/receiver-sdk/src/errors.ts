@@ -2,6 +2,7 @@
 export const VERIFICATION_ERROR_STATUS = {
   missing_signature: 401,
   bad_signature: 401,
+  sha1_only_refused: 401,
   stale_timestamp: 401,
   malformed_body: 400,
   body_too_large: 413,

@@ -86,11 +86,27 @@ describe.each(Object.entries(FRAMEWORKS))('%s answers the status table', (_name,
     const stale = createSignedRequest(body, WIRE_KEY, {
       timestamp: Math.floor(Date.now() / 1000) - 301,
     }).headers;
-    delete stale['x-hookdesk-signature'];
     expect(await post(server.url, body, stale)).toMatchObject({
       status: 401,
       body: { error: 'stale_timestamp' },
     });
+  });
+
+  it('401 for a stripped webhook-signature (sha1 only) and for a stale one beside a valid sha1', async () => {
+    const delivery = ticketCreated();
+    const { body, headers } = createSignedRequest(delivery, WIRE_KEY);
+    const { 'webhook-signature': _, ...sha1Only } = headers;
+    expect(await post(server.url, body, sha1Only)).toMatchObject({
+      status: 401,
+      body: { error: 'sha1_only_refused', message: expect.stringContaining('`acceptSha1Only: true`') },
+    });
+    // Captured 6 minutes ago: the sha1 still matches the body, the timestamp no longer passes.
+    const captured = createSignedRequest(body, WIRE_KEY, { timestamp: Math.floor(Date.now() / 1000) - 360 });
+    expect(await post(server.url, body, captured.headers)).toMatchObject({
+      status: 401,
+      body: { error: 'stale_timestamp' },
+    });
+    expect(count(delivery.uuid)).toBe(0);
   });
 
   it('400 for a validly signed body that is not an object with uuid and event', async () => {
@@ -147,6 +163,38 @@ describe.each(Object.entries(FRAMEWORKS))('%s answers the status table', (_name,
       status: 405,
       body: { error: 'method_not_allowed' },
     });
+  });
+});
+
+describe.each(Object.entries(FRAMEWORKS))('%s with acceptSha1Only: true', (_name, makeServer) => {
+  const handled: string[] = [];
+  let server: RunningServer;
+  beforeAll(async () => {
+    const receiver = createReceiver({
+      keys: WIRE_KEY,
+      acceptSha1Only: true,
+      handler: (event) => {
+        handled.push(event.uuid);
+      },
+    });
+    server = await listen(makeServer(receiver));
+  });
+  afterAll(() => server.close());
+
+  it('processes a request signed only with X-Hookdesk-Signature once, and still refuses a stale Standard one', async () => {
+    const delivery = ticketCreated();
+    const { body, headers } = createSignedRequest(delivery, WIRE_KEY);
+    const { 'webhook-signature': _, ...sha1Only } = headers;
+    expect(await post(server.url, body, sha1Only)).toEqual({ status: 200, body: { status: 'processed' } });
+    expect(await post(server.url, body, sha1Only)).toEqual({ status: 200, body: { status: 'duplicate' } });
+    const stale = createSignedRequest(ticketCreated(), WIRE_KEY, {
+      timestamp: Math.floor(Date.now() / 1000) - 360,
+    });
+    expect(await post(server.url, stale.body, stale.headers)).toMatchObject({
+      status: 401,
+      body: { error: 'stale_timestamp' },
+    });
+    expect(handled).toEqual([delivery.uuid]);
   });
 });
 
