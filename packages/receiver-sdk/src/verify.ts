@@ -193,3 +193,11 @@ export function bodyTooLarge(maxBodyBytes: number): WebhookVerificationError {
     `The body is larger than ${maxBodyBytes} bytes: raise \`maxBodyBytes\` if your deliveries are that large.`,
   );
 }
+
+/** The error for a body that did not end within `timeoutMs`, shared by the body readers. */
+export function bodyTimeout(timeoutMs: number): WebhookVerificationError {
+  return new WebhookVerificationError(
+    'body_timeout',
+    `The body did not arrive within ${timeoutMs} ms: a Hookdesk sender sends it whole at once (Content-Length); raise \`bodyTimeoutMs\` if your network is that slow.`,
+  );
+}

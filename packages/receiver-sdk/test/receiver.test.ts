@@ -161,6 +161,12 @@ describe('createReceiver', () => {
     expect(() => createReceiver({ keys: WIRE_KEY, handler: () => {}, leaseMs: 0 })).toThrow(
       '`leaseMs` must be a positive number; leave it out for 60000.',
     );
+    expect(() => createReceiver({ keys: WIRE_KEY, handler: () => {}, bodyTimeoutMs: -1 })).toThrow(
+      '`bodyTimeoutMs` must be a positive number; leave it out for 15000.',
+    );
+    expect(() => createReceiver({ keys: WIRE_KEY, handler: () => {}, acceptSha1Only: 1 as never })).toThrow(
+      '`acceptSha1Only` must be true or false; got 1.',
+    );
     expect(() => createReceiver({ keys: WIRE_KEY, handler: () => {}, store: 'redis://x' as never })).toThrow(
       /`store` must be a node-redis v5 client/,
     );
