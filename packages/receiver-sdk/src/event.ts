@@ -97,7 +97,9 @@ function shapeProblem(body: Record<string, unknown> & { event: EventType }): str
     if (!isObject(body.changes)) {
       return `\`changes\` is ${kind(body.changes)}, not an object of \`{ old, new }\``;
     }
-    for (const [field, change] of Object.entries(body.changes)) {
+    // for…in, not Object.entries: no array per request on the hot path (bench/receiver).
+    for (const field in body.changes) {
+      const change = body.changes[field];
       if (!isObject(change)) {
         return `\`changes[${JSON.stringify(field.slice(0, 64))}]\` is ${kind(change)}, not \`{ old, new }\``;
       }
