@@ -101,7 +101,7 @@ export function verify(
   return parseEvent(rawBody, headerValue(headers, HEADER_ATTEMPT));
 }
 
-/** The signature check of `verify` alone: returns when one signature verifies, throws otherwise. */
+/** The signature check of `verify` alone, by the same rule: returns when it passes, throws otherwise. */
 export function verifySignature(
   rawBody: Uint8Array,
   headers: HeadersInput,

@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  bodyTimeout,
   createReceiver,
   createSignedRequest,
+  DEFAULT_BODY_TIMEOUT_MS,
   type DedupStore,
   type HookdeskEvent,
   MemoryDedupStore,
@@ -143,6 +145,23 @@ describe('createReceiver', () => {
     const get = await receiver.handle({ method: 'GET', headers: {}, readBody });
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
+  });
+
+  it('hands readBody its limits, and answers its bodyTimeout with 408 and Connection: close', async () => {
+    const readBody = vi.fn((_maxBytes: number, timeoutMs: number) => Promise.reject(bodyTimeout(timeoutMs)));
+    const handler = vi.fn();
+    const receiver = createReceiver({ keys: WIRE_KEY, handler, bodyTimeoutMs: 250 });
+    const response = await receiver.handle({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      readBody,
+    });
+    expect(readBody).toHaveBeenCalledWith(1024 * 1024, 250);
+    expect(response.status).toBe(408);
+    expect(response.headers).toEqual({ 'content-type': 'application/json', connection: 'close' });
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'body_timeout' });
+    expect(handler).not.toHaveBeenCalled();
+    expect(createReceiver({ keys: WIRE_KEY, handler }).bodyTimeoutMs).toBe(DEFAULT_BODY_TIMEOUT_MS);
   });
 
   it('checks its options with messages naming them', () => {
