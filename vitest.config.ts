@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     projects: [
       'packages/*/vitest.config.ts',
+      'testing/*/vitest.config.ts',
       'examples/*/vitest.config.ts',
       'bench/vitest.config*.ts',
       'scripts/vitest.config.ts',

@@ -2,7 +2,7 @@
 // It creates a webhook from the helpdesk to the receiver, creates and edits a ticket, and shows
 // the two signed deliveries the receiver verified and processed. `--once` stops after that.
 import { fileURLToPath } from 'node:url';
-import { type ExampleProcess, startExample } from '@hookdesk/test-kit';
+import { type ExampleProcess, startExample } from '@hookdesk/example-suites';
 
 const once = process.argv.includes('--once');
 const root = fileURLToPath(new URL('..', import.meta.url));

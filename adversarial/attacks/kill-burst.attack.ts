@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ExampleProcess, startExample } from '@hookdesk/test-kit';
+import { type ExampleProcess, startExample } from '@hookdesk/example-suites';
 import { afterEach, expect, it } from 'vitest';
 import { type CountingProxy, startCountingProxy } from '../src/counting-proxy.js';
 import { figure } from '../src/figure.js';

@@ -16,7 +16,7 @@ import {
   type HookdeskStorage,
   openEmbeddedStore,
 } from '@hookdesk/storage';
-import { POSTGRES_URL, postgresAvailable, REDIS_URL, redisAvailable } from '@hookdesk/test-kit';
+import { POSTGRES_URL, postgresAvailable, REDIS_URL, redisAvailable } from '@hookdesk/test-support';
 import { open } from 'lmdb';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ExampleProcess, startExample, startTestReceiver, type TestReceiver } from '@hookdesk/test-kit';
+import { type ExampleProcess, startExample } from '@hookdesk/example-suites';
+import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TOKEN = 'http-suite-admin-token-0123';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestReceiver, type TestReceiver } from '@hookdesk/test-kit';
+import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // Defect 7 of issue 11: a ticket could exist with no ticket.created when the process died between

@@ -1,6 +1,6 @@
 import { createHookdesk } from '@hookdesk/core';
 import { createStorage } from '@hookdesk/storage';
-import { startTestReceiver } from '@hookdesk/test-kit';
+import { startTestReceiver } from '@hookdesk/test-receivers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTicketOutbox } from '../src/ticket-outbox.js';
 import {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { exampleHelpdeskSuites } from '@hookdesk/test-kit';
+import { exampleHelpdeskSuites } from '@hookdesk/example-suites';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 // Starts the example as a user does (`pnpm --dir examples/koa-helpdesk start`), on the built

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestReceiver } from '@hookdesk/test-kit';
+import { startTestReceiver } from '@hookdesk/test-receivers';
 import { afterEach, expect, it } from 'vitest';
 import { until } from './support/until.js';
 

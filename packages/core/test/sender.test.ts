@@ -1,4 +1,4 @@
-import { startTestReceiver, type TestReceiver } from '@hookdesk/test-kit';
+import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { Sender, type SenderOptions } from '../src/sender.js';

@@ -1,4 +1,4 @@
-import { adminContractSuite, createContractHookdesk } from '@hookdesk/test-kit';
+import { adminContractSuite, createContractHookdesk } from '@hookdesk/admin-contract';
 import express4 from 'express4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expressAppFactory } from './express-app.js';

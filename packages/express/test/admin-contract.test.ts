@@ -1,4 +1,4 @@
-import { adminContractSuite, createContractHookdesk } from '@hookdesk/test-kit';
+import { adminContractSuite, createContractHookdesk } from '@hookdesk/admin-contract';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expressAppFactory } from './express-app.js';

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { AdminAdapterFactory } from '@hookdesk/test-kit';
+import type { AdminAdapterFactory } from '@hookdesk/admin-contract';
 import type express from 'express';
 import type { ErrorRequestHandler } from 'express';
 import { emitTicketEvent, hookdeskAdmin } from '../src/index.js';

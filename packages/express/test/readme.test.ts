@@ -1,4 +1,4 @@
-import { mountExampleSuite } from '@hookdesk/test-kit';
+import { mountExampleSuite } from '@hookdesk/example-suites';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHelpdeskApp } from '../examples/mount.js';
 

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { adminContractSuite, createContractHookdesk } from '@hookdesk/test-kit';
+import { adminContractSuite, createContractHookdesk } from '@hookdesk/admin-contract';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeWithService, POSTGRES_URL, REDIS_URL, tidyOnClose } from '@hookdesk/test-support';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { describeWithService, POSTGRES_URL, REDIS_URL } from '../../test-kit/src/services.js';
 import { createStorage, type HookdeskStorage, MemoryOrderedIndex, type OrderedIndex } from '../src/index.js';
 import { LmdbOrderedIndex } from '../src/lmdb-ordered-index.js';
 import { KeyvLmdb } from '../src/lmdb-store.js';
-import { tidyOnClose } from './cleanup.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hookdesk-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { describeWithService, POSTGRES_URL } from '@hookdesk/test-support';
 import { describe, expect, it } from 'vitest';
-import { describeWithService, POSTGRES_URL } from '../../test-kit/src/services.js';
 import { createStorage } from '../src/index.js';
 import { PostgresOrderedIndex, type PostgresQuery } from '../src/postgres-ordered-index.js';
 

@@ -1,5 +1,5 @@
+import { describeWithService, POSTGRES_URL } from '@hookdesk/test-support';
 import { describe, it } from 'vitest';
-import { describeWithService, POSTGRES_URL } from '../../test-kit/src/services.js';
 import { CLAIM_PROCESSES, CLAIM_TICKETS, claimFromSeveralProcesses } from './several-processes-claims.js';
 
 const describePostgres = await describeWithService('postgres', describe);

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { tidyOnClose } from '@hookdesk/test-support';
 import { expect } from 'vitest';
 import { createStorage } from '../src/index.js';
-import { tidyOnClose } from './cleanup.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/claim-firings.ts', import.meta.url));
 const packageDir = fileURLToPath(new URL('..', import.meta.url));

@@ -1,5 +1,5 @@
+import { describeWithService, POSTGRES_URL } from '@hookdesk/test-support';
 import { describe, it } from 'vitest';
-import { describeWithService, POSTGRES_URL } from '../../test-kit/src/services.js';
 import { appendFromSeveralProcesses, PER_PROCESS, PROCESSES } from './several-processes.js';
 
 const describePostgres = await describeWithService('postgres', describe);

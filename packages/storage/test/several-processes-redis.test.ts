@@ -1,5 +1,5 @@
+import { describeWithService, REDIS_URL } from '@hookdesk/test-support';
 import { describe, it } from 'vitest';
-import { describeWithService, REDIS_URL } from '../../test-kit/src/services.js';
 import { appendFromSeveralProcesses, PER_PROCESS, PROCESSES } from './several-processes.js';
 
 const describeRedis = await describeWithService('redis', describe);

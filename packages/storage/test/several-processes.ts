@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { tidyOnClose } from '@hookdesk/test-support';
 import { expect } from 'vitest';
 import { createStorage } from '../src/index.js';
 import { spawnAppender, watch } from './child-process.js';
-import { tidyOnClose } from './cleanup.js';
 
 export const PROCESSES = 4;
 export const PER_PROCESS = 2_000;

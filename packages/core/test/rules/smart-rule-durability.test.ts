@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
-import { describeWithService, REDIS_URL } from '@hookdesk/test-kit';
+import { describeWithService, REDIS_URL, tidyOnClose } from '@hookdesk/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tidyOnClose } from '../../../storage/test/cleanup.js';
+
 import { createHookdesk, type Hookdesk } from '../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
-import { startTestReceiver } from '@hookdesk/test-kit';
+import { startTestReceiver } from '@hookdesk/test-receivers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHookdesk, DEFAULT_FIRING_LEASE_MS, type Hookdesk } from '../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';

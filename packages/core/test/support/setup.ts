@@ -1,5 +1,5 @@
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
-import { startTestReceiver, type TestReceiver, type TestReceiverOptions } from '@hookdesk/test-kit';
+import { startTestReceiver, type TestReceiver, type TestReceiverOptions } from '@hookdesk/test-receivers';
 import { afterEach } from 'vitest';
 import { createHookdesk, type Hookdesk, type HookdeskOptions } from '../../src/index.js';
 import { FakeClock } from './fake-clock.js';

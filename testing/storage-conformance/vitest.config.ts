@@ -1,3 +1,3 @@
 import { hookdeskProject } from '../../vitest.shared.ts';
 
-export default hookdeskProject('test-kit');
+export default hookdeskProject('storage-conformance');

@@ -1,7 +1,7 @@
+import type { ConformanceTestApi } from '@hookdesk/test-support';
+import { describeWithService, REDIS_URL } from '@hookdesk/test-support';
 import { createClient } from 'redis';
 import { exampleHelpdeskE2E } from './example-helpdesk-e2e.js';
-import { describeWithService, REDIS_URL } from './services.js';
-import type { ConformanceTestApi } from './storage-conformance.js';
 
 export interface ExampleHelpdeskSuitesOptions {
   name: string;

@@ -13,17 +13,8 @@ import {
   STORAGE_KEYS,
   type WebhookRecord,
 } from '@hookdesk/storage';
+import type { ConformanceTestApi } from '@hookdesk/test-support';
 import { smartRuleStorageCases } from './smart-rule-storage-conformance.js';
-
-/** The parts of a test runner the suite uses (vitest's, or any with the same shape). */
-export interface ConformanceTestApi {
-  describe: (name: string, body: () => void) => void;
-  it: (name: string, body: () => Promise<void> | void, timeout?: number) => void;
-  // biome-ignore lint/suspicious/noExplicitAny: the runner's own expect, whatever its typing
-  expect: any;
-  beforeEach: (body: () => Promise<void> | void, timeout?: number) => void;
-  afterEach: (body: () => Promise<void> | void, timeout?: number) => void;
-}
 
 export interface StorageConformanceOptions {
   /** Names the describe block, e.g. `redis`. */

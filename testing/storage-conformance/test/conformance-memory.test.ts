@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createStorage } from '@hookdesk/storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storageConformanceSuite } from '../../test-kit/src/storage-conformance.js';
-import { createStorage } from '../src/index.js';
+import { storageConformanceSuite } from '../src/index.js';
 
 storageConformanceSuite(
   { describe, it, expect, beforeEach, afterEach },

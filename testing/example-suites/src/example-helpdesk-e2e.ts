@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
+import type { ConformanceTestApi } from '@hookdesk/test-support';
 import { signSha1 } from '@hookdesk/wire';
 import { type ExampleProcess, startExample } from './example-process.js';
-import type { ConformanceTestApi } from './storage-conformance.js';
-import { startTestReceiver, type TestReceiver } from './test-receiver.js';
 
 export interface ExampleHelpdeskE2EOptions {
   /** Names the describe block. */

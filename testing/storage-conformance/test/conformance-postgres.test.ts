@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createStorage } from '@hookdesk/storage';
+import { describeWithService, POSTGRES_URL, tidyOnClose } from '@hookdesk/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeWithService, POSTGRES_URL } from '../../test-kit/src/services.js';
-import { storageConformanceSuite } from '../../test-kit/src/storage-conformance.js';
-import { createStorage } from '../src/index.js';
-import { tidyOnClose } from './cleanup.js';
+import { storageConformanceSuite } from '../src/index.js';
 
 const describePostgres = await describeWithService('postgres', describe);
 

@@ -4,7 +4,7 @@ import {
   STORAGE_KEYS,
   type TicketStateRecord,
 } from '@hookdesk/storage';
-import type { ConformanceTestApi } from './storage-conformance.js';
+import type { ConformanceTestApi } from '@hookdesk/test-support';
 
 const BASE = Date.parse('2026-11-01T00:00:00.000Z');
 const HOUR = 3_600_000;

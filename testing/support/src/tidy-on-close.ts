@@ -1,10 +1,14 @@
-import type { HookdeskStorage } from '../src/index.js';
+/** What `tidyOnClose` needs of a Hookdesk storage (kept structural: this package depends on none). */
+export interface TidyableStorage {
+  readonly keyv: { clear(): Promise<void>; readonly store: unknown; readonly namespace?: string };
+  close(): Promise<void>;
+}
 
 /**
  * The same storage, whose `close()` first deletes everything its namespace wrote: the Redis and
  * PostgreSQL servers are shared with other suites, so tests never flush them, only tidy up.
  */
-export function tidyOnClose(storage: HookdeskStorage): HookdeskStorage {
+export function tidyOnClose<S extends TidyableStorage>(storage: S): S {
   const close = storage.close.bind(storage);
   return Object.assign(storage, {
     async close() {

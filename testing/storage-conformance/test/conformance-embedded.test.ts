@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createStorage } from '@hookdesk/storage';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storageConformanceSuite } from '../../test-kit/src/storage-conformance.js';
-import { createStorage } from '../src/index.js';
+import { storageConformanceSuite } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hookdesk-lmdb-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

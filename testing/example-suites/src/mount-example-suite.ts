@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTestReceiver } from '@hookdesk/test-receivers';
+import type { ConformanceTestApi } from '@hookdesk/test-support';
 import { signSha1 } from '@hookdesk/wire';
 import request from 'supertest';
-import type { ConformanceTestApi } from './storage-conformance.js';
-import { startTestReceiver } from './test-receiver.js';
 
 export interface MountExampleOptions {
   /** The adapter package's folder URL (holding README.md and examples/mount.ts). */

@@ -1,7 +1,7 @@
+import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
+import type { ConformanceTestApi } from '@hookdesk/test-support';
 import fc from 'fast-check';
 import request from 'supertest';
-import type { ConformanceTestApi } from './storage-conformance.js';
-import { startTestReceiver, type TestReceiver } from './test-receiver.js';
 
 /** The parts of a Hookdesk engine the contract suite drives directly (as a host app would). */
 export interface ContractEngine {

@@ -1,0 +1,2 @@
+export * from './admin-contract.js';
+export * from './contract-hookdesk.js';

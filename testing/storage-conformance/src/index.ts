@@ -1,0 +1,2 @@
+export * from './smart-rule-storage-conformance.js';
+export * from './storage-conformance.js';

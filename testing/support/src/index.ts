@@ -1,0 +1,3 @@
+export * from './services.js';
+export * from './test-api.js';
+export * from './tidy-on-close.js';
