@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { type ExampleProcess, startExample } from '@hookdesk/example-suites';
 import { createSignedRequest, type SignedRequest } from '@hookdesk/receiver-sdk';
-import { describeWithService, type ExampleProcess, REDIS_URL, startExample } from '@hookdesk/test-kit';
+import { describeWithService, REDIS_URL } from '@hookdesk/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { figure } from '../src/figure.js';
 

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { type ExampleProcess, startExample } from '@hookdesk/example-suites';
 import { createSignedRequest, VERIFICATION_ERROR_STATUS } from '@hookdesk/receiver-sdk';
-import { type ExampleProcess, startExample } from '@hookdesk/test-kit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { figure } from '../src/figure.js';

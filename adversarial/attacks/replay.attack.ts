@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { type ExampleProcess, startExample } from '@hookdesk/example-suites';
 import { createSignedRequest, type SignedRequest } from '@hookdesk/receiver-sdk';
-import { describeWithService, type ExampleProcess, REDIS_URL, startExample } from '@hookdesk/test-kit';
+import { describeWithService, REDIS_URL } from '@hookdesk/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { figure } from '../src/figure.js';
 
