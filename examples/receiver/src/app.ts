@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DedupStoreInput, expressReceiver, type HookdeskEvent } from '@hookdesk/receiver-sdk';
 import express, { type Express } from 'express';
+import { BODY_TIMEOUT_MS } from './server.js';
 
 /** One entry of `GET /events`: what the handler processed, in order. */
 export interface ProcessedEvent {
@@ -12,6 +13,9 @@ export interface ProcessedEvent {
 export interface ReceiverAppOptions {
   keys: string[];
   store?: DedupStoreInput;
+  /** Accept requests signed only with `X-Hookdesk-Signature` (`HOOKDESK_ACCEPT_SHA1_ONLY=1`). */
+  acceptSha1Only?: boolean;
+  leaseMs?: number;
   handlerDelayMs?: number;
   failOnceTicketId?: string;
 }
@@ -26,6 +30,9 @@ export function createReceiverApp(options: ReceiverAppOptions): { app: Express; 
     expressReceiver({
       keys: options.keys,
       store: options.store,
+      acceptSha1Only: options.acceptSha1Only,
+      leaseMs: options.leaseMs,
+      bodyTimeoutMs: BODY_TIMEOUT_MS,
       handler: async (event) => {
         if (options.handlerDelayMs) await sleep(options.handlerDelayMs);
         const ticketId = 'ticket' in event ? event.ticket.id : null;

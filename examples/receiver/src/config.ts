@@ -8,6 +8,13 @@ export interface ReceiverConfig {
   keys: string[];
   /** `HOOKDESK_DEDUP_STORE`: a `redis://…` Keyv store URL for processed uuids; in memory without it. */
   dedupStoreUrl: string | undefined;
+  /**
+   * `HOOKDESK_ACCEPT_SHA1_ONLY=1`: also accept requests signed only with `X-Hookdesk-Signature`
+   * (HappyFox-style senders). That signature covers no time: use it with a durable dedup store.
+   */
+  acceptSha1Only: boolean;
+  /** `RECEIVER_LEASE_MS`: how long a claim lasts before a retry may take it over; default the SDK's 60 s. */
+  leaseMs: number | undefined;
   /** `RECEIVER_HANDLER_DELAY_MS`: how long the handler takes, to watch copies get 409; default 0. */
   handlerDelayMs: number;
   /** `RECEIVER_FAIL_ONCE_TICKET`: a ticket id whose deliveries fail once each (500, then the retry passes). */
@@ -42,10 +49,20 @@ export function readConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
       `HOOKDESK_DEDUP_STORE must be a redis:// or rediss:// URL (got ${JSON.stringify(dedupStoreUrl)}); leave it unset to keep processed uuids in memory.`,
     );
   }
+  const sha1 = env.HOOKDESK_ACCEPT_SHA1_ONLY ?? '';
+  if (!['', '0', '1'].includes(sha1)) {
+    throw new ConfigError(
+      `HOOKDESK_ACCEPT_SHA1_ONLY must be 1 (accept requests signed only with X-Hookdesk-Signature) or 0; got ${JSON.stringify(sha1)}.`,
+    );
+  }
+  const lease = env.RECEIVER_LEASE_MS;
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     keys,
     dedupStoreUrl,
+    acceptSha1Only: sha1 === '1',
+    leaseMs:
+      lease === undefined || lease === '' ? undefined : integer(env, 'RECEIVER_LEASE_MS', 0, 100, 3_600_000),
     handlerDelayMs: integer(env, 'RECEIVER_HANDLER_DELAY_MS', 0, 0, 60_000),
     failOnceTicketId: env.RECEIVER_FAIL_ONCE_TICKET || undefined,
   };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createReceiverApp } from './app.js';
 import { ConfigError, readConfig } from './config.js';
 import { openDedupStore } from './dedup-store.js';
+import { createServer } from './server.js';
 
 let config: ReturnType<typeof readConfig>;
 try {
@@ -14,13 +15,20 @@ try {
 }
 
 const dedup = config.dedupStoreUrl ? openDedupStore(config.dedupStoreUrl) : undefined;
+if (config.acceptSha1Only && dedup === undefined) {
+  console.warn(
+    'HOOKDESK_ACCEPT_SHA1_ONLY=1 without HOOKDESK_DEDUP_STORE: X-Hookdesk-Signature covers no time, and processed uuids kept in memory are forgotten on restart, so a captured request replayed then is processed again. Set HOOKDESK_DEDUP_STORE=redis://….',
+  );
+}
 const { app } = createReceiverApp({
   keys: config.keys,
   store: dedup?.store,
+  acceptSha1Only: config.acceptSha1Only,
+  leaseMs: config.leaseMs,
   handlerDelayMs: config.handlerDelayMs,
   failOnceTicketId: config.failOnceTicketId,
 });
-const server = app.listen(config.port, '127.0.0.1');
+const server = createServer(app).listen(config.port, '127.0.0.1');
 await once(server, 'listening');
 const { port } = server.address() as AddressInfo;
 console.log(`listening on http://127.0.0.1:${port}`);

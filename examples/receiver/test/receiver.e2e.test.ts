@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSignedRequest } from '@hookdesk/receiver-sdk';
 import type { EventBody } from '@hookdesk/wire';
@@ -145,7 +146,18 @@ describe('examples/receiver', () => {
     ];
     expect((await Promise.all(copies)).map((answer) => answer.status).sort()).toEqual([200, 409]);
 
-    // 401: no signature, a wrong one, a stale timestamp.
+    // 401: no signature, a wrong one, a stale timestamp (whatever the sha1 says), sha1 alone by default.
+    const sha1Only = createSignedRequest(ticket(6), KEY);
+    const refused = await send(url, sha1Only.body, { ...sha1Only.headers, 'webhook-signature': undefined });
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: 'sha1_only_refused' });
+    const captured = createSignedRequest(sha1Only.body, KEY, {
+      timestamp: Math.floor(Date.now() / 1000) - 360,
+    });
+    expect(await send(url, sha1Only.body, captured.headers)).toMatchObject({
+      status: 401,
+      body: expect.stringContaining('stale_timestamp'),
+    });
     const unsigned = createSignedRequest(ticket(4), KEY);
     expect(
       (
@@ -163,9 +175,13 @@ describe('examples/receiver', () => {
       (await send(url, unsigned.body, { ...stale.headers, 'x-hookdesk-signature': undefined })).status,
     ).toBe(401);
 
-    // 400, 413, 415.
+    // 400: not an event, or an event not shaped as WIRE.md says; then 413, 415.
     const notEvent = createSignedRequest(Buffer.from('{"hello":"world"}'), KEY);
     expect((await send(url, notEvent.body, notEvent.headers)).status).toBe(400);
+    const nullTicket = Buffer.from(JSON.stringify({ ...ticket(7), ticket: null }));
+    const nullAnswer = await send(url, nullTicket, createSignedRequest(nullTicket, KEY).headers);
+    expect(nullAnswer.status).toBe(400);
+    expect(JSON.parse(nullAnswer.body).message).toContain("body's `ticket` is null");
     const big = Buffer.alloc(1024 * 1024 + 1, 0x20);
     expect((await send(url, big, createSignedRequest(big, KEY).headers)).status).toBe(413);
     expect((await send(url, first.body, { ...first.headers, 'content-type': 'text/plain' })).status).toBe(
@@ -188,6 +204,52 @@ describe('examples/receiver', () => {
       { uuid: uuid(slow), event: 'ticket.created', ticketId: 3 },
       { uuid: uuid(failing), event: 'ticket.created', ticketId: 13 },
     ]);
+  });
+
+  it('with HOOKDESK_ACCEPT_SHA1_ONLY=1 processes sha1-only requests once, still refusing stale ones', async () => {
+    const started = start({ HOOKDESK_KEYS: KEY, HOOKDESK_ACCEPT_SHA1_ONLY: '1' });
+    const { url } = await started.ready;
+    expect(started.output()).toContain('HOOKDESK_ACCEPT_SHA1_ONLY=1 without HOOKDESK_DEDUP_STORE');
+    const delivery = createSignedRequest(ticket(8), KEY);
+    const sha1Only = { ...delivery.headers, 'webhook-signature': undefined };
+    expect(await send(url, delivery.body, sha1Only)).toEqual({ status: 200, body: '{"status":"processed"}' });
+    expect(await send(url, delivery.body, sha1Only)).toEqual({ status: 200, body: '{"status":"duplicate"}' });
+    const stale = createSignedRequest(ticket(9), KEY, { timestamp: Math.floor(Date.now() / 1000) - 360 });
+    expect((await send(url, stale.body, stale.headers)).status).toBe(401);
+    expect(await events(url)).toHaveLength(1);
+  });
+
+  it('answers 408 and closes a connection whose headers or body never finish', async () => {
+    const { url } = await start({ HOOKDESK_KEYS: KEY }).ready;
+    const { port } = new URL(url);
+    const delivery = createSignedRequest(ticket(10), KEY);
+    const head = `POST /webhooks HTTP/1.1\r\nhost: 127.0.0.1\r\n${Object.entries(delivery.headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('')}`;
+    // Each socket stops mid-way and waits; the server must answer and close, not wait with it.
+    const stalled = async (bytes: string) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      const startedAt = Date.now();
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+      });
+      socket.write(bytes);
+      await once(socket, 'close');
+      return { text, ms: Date.now() - startedAt };
+    };
+    const [body, headers] = await Promise.all([
+      stalled(`${head}\r\n${delivery.body.subarray(0, 20).toString('latin1')}`),
+      stalled(head),
+    ]);
+    expect(body.text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(body.text).toContain('body_timeout');
+    expect(headers.text).toMatch(/^HTTP\/1\.1 408 /);
+    // BODY_TIMEOUT_MS and headersTimeout are 5 s, checked every second.
+    for (const { ms } of [body, headers]) {
+      expect(ms).toBeGreaterThanOrEqual(4_900);
+      expect(ms).toBeLessThan(8_000);
+    }
   });
 
   it('finishes the request in flight on SIGTERM, then stops', async () => {

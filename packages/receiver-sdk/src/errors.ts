@@ -2,9 +2,11 @@
 export const VERIFICATION_ERROR_STATUS = {
   missing_signature: 401,
   bad_signature: 401,
+  sha1_only_refused: 401,
   stale_timestamp: 401,
   malformed_body: 400,
   body_too_large: 413,
+  body_timeout: 408,
   unsupported_media_type: 415,
   method_not_allowed: 405,
   raw_body_unavailable: 500,

@@ -30,13 +30,13 @@ export function expressReceiver(
       .handle({
         method: req.method,
         headers: req.headers,
-        readBody: (maxBytes) => expressBody(req, maxBytes),
+        readBody: (maxBytes, timeoutMs) => expressBody(req, maxBytes, timeoutMs),
       })
       .then((response) => sendNodeResponse(res, response), next);
   };
 }
 
-function expressBody(req: ExpressRequestLike, maxBytes: number): Promise<Buffer> {
+function expressBody(req: ExpressRequestLike, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   if (Buffer.isBuffer(req.rawBody)) return Promise.resolve(req.rawBody);
   if (Buffer.isBuffer(req.body)) return Promise.resolve(req.body);
   if (req.readableEnded || req.body !== undefined) {
@@ -48,5 +48,5 @@ function expressBody(req: ExpressRequestLike, maxBytes: number): Promise<Buffer>
       ),
     );
   }
-  return readNodeBody(req, maxBytes);
+  return readNodeBody(req, maxBytes, timeoutMs);
 }

@@ -35,6 +35,7 @@ export type {
 } from './receiver.js';
 export {
   createReceiver,
+  DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_DONE_TTL_MS,
   DEFAULT_LEASE_MS,
   DedupUnavailableError,
@@ -49,6 +50,7 @@ export type { SignedRequest, SignedRequestOptions } from './signed-request.js';
 export { createSignedRequest } from './signed-request.js';
 export type { VerifyOptions } from './verify.js';
 export {
+  bodyTimeout,
   bodyTooLarge,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOLERANCE_SECONDS,

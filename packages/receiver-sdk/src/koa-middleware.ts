@@ -24,7 +24,7 @@ export function koaReceiver(input: ReceiverInput): (ctx: KoaContextLike) => Prom
     const response = await receiver.handle({
       method: ctx.req.method,
       headers: ctx.req.headers,
-      readBody: (maxBytes) => koaBody(ctx, maxBytes),
+      readBody: (maxBytes, timeoutMs) => koaBody(ctx, maxBytes, timeoutMs),
     });
     ctx.status = response.status;
     // Headers first: Koa keeps a Content-Type already set when the body is a string.
@@ -33,7 +33,7 @@ export function koaReceiver(input: ReceiverInput): (ctx: KoaContextLike) => Prom
   };
 }
 
-function koaBody(ctx: KoaContextLike, maxBytes: number): Promise<Buffer> {
+function koaBody(ctx: KoaContextLike, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   const { rawBody, body } = ctx.request;
   if (Buffer.isBuffer(rawBody)) return Promise.resolve(rawBody);
   // koa-bodyparser keeps the raw text: its UTF-8 bytes are the bytes received.
@@ -47,5 +47,5 @@ function koaBody(ctx: KoaContextLike, maxBytes: number): Promise<Buffer> {
       ),
     );
   }
-  return readNodeBody(ctx.req, maxBytes);
+  return readNodeBody(ctx.req, maxBytes, timeoutMs);
 }

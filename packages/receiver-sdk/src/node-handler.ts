@@ -16,7 +16,7 @@ export function nodeReceiver(
     const response = await receiver.handle({
       method: req.method,
       headers: req.headers,
-      readBody: (maxBytes) => readNodeBody(req, maxBytes),
+      readBody: (maxBytes, timeoutMs) => readNodeBody(req, maxBytes, timeoutMs),
     });
     sendNodeResponse(res, response);
   };

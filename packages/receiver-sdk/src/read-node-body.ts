@@ -1,15 +1,25 @@
 import type { Readable } from 'node:stream';
-import { bodyTooLarge } from './verify.js';
+import { bodyTimeout, bodyTooLarge } from './verify.js';
 
 /**
  * Reads a Node request stream whole, refusing it as soon as it passes `maxBytes` (413 before any
- * hashing); the rest of an oversized body is discarded unread.
+ * hashing); the rest of an oversized body is discarded unread. A body that has not ended within
+ * `timeoutMs` is refused with 408 (`body_timeout`), so a client that never sends it cannot hold the
+ * request open; the receiver then closes the connection.
  */
-export function readNodeBody(stream: Readable, maxBytes: number): Promise<Buffer> {
+export function readNodeBody(stream: Readable, maxBytes: number, timeoutMs?: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            cleanup();
+            reject(bodyTimeout(timeoutMs));
+          }, timeoutMs);
     const cleanup = () => {
+      clearTimeout(timer);
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);

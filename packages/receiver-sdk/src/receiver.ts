@@ -19,6 +19,9 @@ import {
 /** Lease of a claim by default: one minute, four times the sender's whole-attempt timeout. */
 export const DEFAULT_LEASE_MS = 60_000;
 
+/** How long the body may take to arrive by default: 15 s, the sender's whole-attempt timeout. */
+export const DEFAULT_BODY_TIMEOUT_MS = 15_000;
+
 /** How long a processed uuid is remembered by default: 7 days, longer than the sender's retry horizon. */
 export const DEFAULT_DONE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -67,6 +70,14 @@ export interface ReceiverOptions extends VerifyOptions {
    */
   doneTtlMs?: number;
   /**
+   * How long the body may take to arrive once the headers are in, in ms; past it the request is
+   * answered 408 `body_timeout` and its connection closed (the Node helpers; a Fetch runtime's server
+   * has its own timeouts). Past 15 s the sender has given up on the attempt anyway. Set your server's
+   * `headersTimeout` and `requestTimeout` too: see the README's "Server timeouts".
+   * @default 15000
+   */
+  bodyTimeoutMs?: number;
+  /**
    * Called with a handler's error (the answer is 500) and with dedup store failures.
    * @default logs to console.error
    */
@@ -81,8 +92,11 @@ export interface ReceiverRequest {
   /** HTTP method; anything but POST is answered 405. */
   method?: string | undefined;
   headers: HeadersInput;
-  /** Reads the whole body; must throw `bodyTooLarge(maxBytes)` (413) as soon as it passes `maxBytes`. */
-  readBody(maxBytes: number): Promise<Uint8Array>;
+  /**
+   * Reads the whole body; must throw `bodyTooLarge(maxBytes)` (413) as soon as it passes `maxBytes`,
+   * and should throw `bodyTimeout(timeoutMs)` (408) when it has not ended within `timeoutMs`.
+   */
+  readBody(maxBytes: number, timeoutMs: number): Promise<Uint8Array>;
 }
 
 /** The answer for the framework to send. */
@@ -116,6 +130,8 @@ export interface Receiver {
   handle(request: ReceiverRequest): Promise<ReceiverResponse>;
   /** The resolved `maxBodyBytes`. */
   readonly maxBodyBytes: number;
+  /** The resolved `bodyTimeoutMs`. */
+  readonly bodyTimeoutMs: number;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -150,6 +166,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
   const leaseMs = positive(options.leaseMs, DEFAULT_LEASE_MS, 'leaseMs');
   const doneTtlMs = positive(options.doneTtlMs, DEFAULT_DONE_TTL_MS, 'doneTtlMs');
+  const bodyTimeoutMs = positive(options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs');
   // Read once here, not on every request.
   const settings = verifySettings(ring, { ...options, maxBodyBytes });
   const onError = options.onError ?? defaultOnError;
@@ -250,7 +267,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       }
       const declaredLength = Number(headerValue(request.headers, 'content-length'));
       if (declaredLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
-      const rawBody = await request.readBody(maxBodyBytes);
+      const rawBody = await request.readBody(maxBodyBytes, bodyTimeoutMs);
       event = verifyRequest(rawBody, request.headers);
       const outcome = await process(event);
       if (outcome === 'in_progress') {
@@ -264,6 +281,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       if (error instanceof WebhookVerificationError) {
         const response = answer(error.status, { error: error.code, message: error.message });
         if (error.code === 'method_not_allowed') response.headers.allow = 'POST';
+        // The rest of the body may never come: Node closes a connection answered `close` once sent.
+        if (error.code === 'body_timeout') response.headers.connection = 'close';
         if (error.code === 'raw_body_unavailable') onError(error, event);
         return response;
       }
@@ -284,7 +303,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
   }
 
-  return { verify: verifyRequest, process, handle, maxBodyBytes };
+  return { verify: verifyRequest, process, handle, maxBodyBytes, bodyTimeoutMs };
 }
 
 function answer(status: number, body: object): ReceiverResponse {

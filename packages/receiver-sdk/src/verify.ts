@@ -27,6 +27,18 @@ export interface VerifyOptions {
    */
   toleranceSeconds?: number;
   /**
+   * Also accept a request signed only with `X-Hookdesk-Signature` (HMAC-SHA1 over the body), as
+   * HappyFox-style senders send. That signature covers no time, so a captured request verifies
+   * forever: only the dedup store stops a replay, and only while it remembers the uuid. Turn this
+   * on only with a durable dedup store (Redis) whose `doneTtlMs` outlives the sender's retry window
+   * (docs/wire.md, "Request"). A request that carries `webhook-signature` must pass it, fresh,
+   * whatever this says.
+   * @default false: a request without `webhook-signature` is refused (401 `sha1_only_refused`)
+   * @example
+   * createReceiver({ keys, handler, acceptSha1Only: true, store: redisClient });
+   */
+  acceptSha1Only?: boolean;
+  /**
    * The clock, in milliseconds since the epoch; inject one in tests.
    * @default Date.now
    */
@@ -46,6 +58,7 @@ export interface VerifySettings {
   readonly maxBodyBytes: number;
   readonly toleranceSeconds: number;
   readonly now: () => number;
+  readonly acceptSha1Only: boolean;
 }
 
 export function verifySettings(
@@ -57,12 +70,23 @@ export function verifySettings(
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
     now: options.now ?? Date.now,
+    acceptSha1Only: sha1Choice(options.acceptSha1Only),
   };
 }
 
+function sha1Choice(value: boolean | undefined): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`\`acceptSha1Only\` must be true or false; got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
 /**
- * Checks the signature of a request's raw bytes against the accepted keys (current first), by
- * `X-Hookdesk-Signature` or `webhook-signature`, then parses the body once.
+ * Checks the signature of a request's raw bytes against the accepted keys (current first), then
+ * parses the body once. A request with `webhook-signature` must pass it within `toleranceSeconds`
+ * (the `X-Hookdesk-Signature` beside it does not count); one with only `X-Hookdesk-Signature` passes
+ * only with `acceptSha1Only: true`.
  * Returns the typed event or throws a `WebhookVerificationError` (`code`, HTTP `status`).
  * @example
  * const event = verify(rawBody, req.headers, ['whsec_…']);
@@ -77,7 +101,7 @@ export function verify(
   return parseEvent(rawBody, headerValue(headers, HEADER_ATTEMPT));
 }
 
-/** The signature check of `verify` alone: returns when one signature verifies, throws otherwise. */
+/** The signature check of `verify` alone, by the same rule: returns when it passes, throws otherwise. */
 export function verifySignature(
   rawBody: Uint8Array,
   headers: HeadersInput,
@@ -92,22 +116,29 @@ export function checkSignature(rawBody: Uint8Array, headers: HeadersInput, setti
   const { ring, maxBodyBytes } = settings;
   if (rawBody.byteLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
 
-  const sha1 = headerValue(headers, HEADER_SIGNATURE);
-  if (sha1 !== undefined) {
-    for (const key of ring.keys) {
-      if (sha1SignatureMatches(key, rawBody, sha1)) return;
-    }
-  }
+  // Only webhook-signature covers the time: when it is there it decides, so a valid sha1 beside a
+  // stale or forged one cannot carry a replayed request through.
   const standard = headerValue(headers, HEADER_WEBHOOK_SIGNATURE);
   if (standard !== undefined) {
     verifyStandard(rawBody, headers, standard, settings);
     return;
   }
+  const sha1 = headerValue(headers, HEADER_SIGNATURE);
   if (sha1 === undefined) {
     throw new WebhookVerificationError(
       'missing_signature',
       'The request has no X-Hookdesk-Signature or webhook-signature header: it does not come from a Hookdesk sender, or a proxy removed the headers.',
     );
+  }
+  if (!settings.acceptSha1Only) {
+    throw new WebhookVerificationError(
+      'sha1_only_refused',
+      'The request is signed only with X-Hookdesk-Signature, which covers no timestamp, so a captured copy would verify forever: a Hookdesk sender also sends webhook-signature (check that no proxy strips it). ' +
+        'For a sender that signs with X-Hookdesk-Signature alone, set `acceptSha1Only: true` with a durable dedup store whose TTL outlives its retries.',
+    );
+  }
+  for (const key of ring.keys) {
+    if (sha1SignatureMatches(key, rawBody, sha1)) return;
   }
   throw badSignature();
 }
@@ -160,5 +191,13 @@ export function bodyTooLarge(maxBodyBytes: number): WebhookVerificationError {
   return new WebhookVerificationError(
     'body_too_large',
     `The body is larger than ${maxBodyBytes} bytes: raise \`maxBodyBytes\` if your deliveries are that large.`,
+  );
+}
+
+/** The error for a body that did not end within `timeoutMs`, shared by the body readers. */
+export function bodyTimeout(timeoutMs: number): WebhookVerificationError {
+  return new WebhookVerificationError(
+    'body_timeout',
+    `The body did not arrive within ${timeoutMs} ms: a Hookdesk sender sends it whole at once (Content-Length); raise \`bodyTimeoutMs\` if your network is that slow.`,
   );
 }

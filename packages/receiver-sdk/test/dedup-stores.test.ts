@@ -10,11 +10,11 @@ const hasRedis = await redisAvailable();
 
 dedupStoreSuite(
   'MemoryDedupStore',
-  async () => {
-    const store = new MemoryDedupStore();
+  async ({ now }) => {
+    const store = new MemoryDedupStore({ now });
     return { stores: [store, store] };
   },
-  { leaseMs: 40, shared: false },
+  { leaseMs: 40, shared: false, fakeClock: true },
 );
 
 dedupStoreSuite(

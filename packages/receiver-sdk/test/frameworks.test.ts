@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -6,6 +7,9 @@ import { OTHER_KEY, ticketCreated, WIRE_KEY } from './fixtures.js';
 import { FRAMEWORKS, listen, post, type RunningServer } from './servers.js';
 
 const MIB = 1024 * 1024;
+
+// Bytes as a sender would send them, for bodies the typed `createSignedRequest` would refuse.
+const body0 = (delivery: object) => Buffer.from(JSON.stringify(delivery));
 
 function deferred() {
   let resolve!: () => void;
@@ -86,11 +90,27 @@ describe.each(Object.entries(FRAMEWORKS))('%s answers the status table', (_name,
     const stale = createSignedRequest(body, WIRE_KEY, {
       timestamp: Math.floor(Date.now() / 1000) - 301,
     }).headers;
-    delete stale['x-hookdesk-signature'];
     expect(await post(server.url, body, stale)).toMatchObject({
       status: 401,
       body: { error: 'stale_timestamp' },
     });
+  });
+
+  it('401 for a stripped webhook-signature (sha1 only) and for a stale one beside a valid sha1', async () => {
+    const delivery = ticketCreated();
+    const { body, headers } = createSignedRequest(delivery, WIRE_KEY);
+    const { 'webhook-signature': _, ...sha1Only } = headers;
+    expect(await post(server.url, body, sha1Only)).toMatchObject({
+      status: 401,
+      body: { error: 'sha1_only_refused', message: expect.stringContaining('`acceptSha1Only: true`') },
+    });
+    // Captured 6 minutes ago: the sha1 still matches the body, the timestamp no longer passes.
+    const captured = createSignedRequest(body, WIRE_KEY, { timestamp: Math.floor(Date.now() / 1000) - 360 });
+    expect(await post(server.url, body, captured.headers)).toMatchObject({
+      status: 401,
+      body: { error: 'stale_timestamp' },
+    });
+    expect(count(delivery.uuid)).toBe(0);
   });
 
   it('400 for a validly signed body that is not an object with uuid and event', async () => {
@@ -99,6 +119,19 @@ describe.each(Object.entries(FRAMEWORKS))('%s answers the status table', (_name,
       status: 400,
       body: { error: 'malformed_body', message: 'The signed body has no string `uuid`.' },
     });
+  });
+
+  it('400 naming the field for a validly signed "ticket": null, never reaching the handler', async () => {
+    const delivery = ticketCreated({ ticket: null } as never);
+    const { body, headers } = createSignedRequest(body0(delivery), WIRE_KEY);
+    expect(await post(server.url, body, headers)).toMatchObject({
+      status: 400,
+      body: {
+        error: 'malformed_body',
+        message: expect.stringContaining("The signed ticket.created body's `ticket` is null"),
+      },
+    });
+    expect(count(delivery.uuid)).toBe(0);
   });
 
   it('413 for a Content-Length over 1 MiB and for a chunked body growing past it', async () => {
@@ -147,6 +180,76 @@ describe.each(Object.entries(FRAMEWORKS))('%s answers the status table', (_name,
       status: 405,
       body: { error: 'method_not_allowed' },
     });
+  });
+});
+
+describe.each(Object.entries(FRAMEWORKS))('%s with acceptSha1Only: true', (_name, makeServer) => {
+  const handled: string[] = [];
+  let server: RunningServer;
+  beforeAll(async () => {
+    const receiver = createReceiver({
+      keys: WIRE_KEY,
+      acceptSha1Only: true,
+      handler: (event) => {
+        handled.push(event.uuid);
+      },
+    });
+    server = await listen(makeServer(receiver));
+  });
+  afterAll(() => server.close());
+
+  it('processes a request signed only with X-Hookdesk-Signature once, and still refuses a stale Standard one', async () => {
+    const delivery = ticketCreated();
+    const { body, headers } = createSignedRequest(delivery, WIRE_KEY);
+    const { 'webhook-signature': _, ...sha1Only } = headers;
+    expect(await post(server.url, body, sha1Only)).toEqual({ status: 200, body: { status: 'processed' } });
+    expect(await post(server.url, body, sha1Only)).toEqual({ status: 200, body: { status: 'duplicate' } });
+    const stale = createSignedRequest(ticketCreated(), WIRE_KEY, {
+      timestamp: Math.floor(Date.now() / 1000) - 360,
+    });
+    expect(await post(server.url, stale.body, stale.headers)).toMatchObject({
+      status: 401,
+      body: { error: 'stale_timestamp' },
+    });
+    expect(handled).toEqual([delivery.uuid]);
+  });
+});
+
+// The helpers that read the body themselves on Node; a body parser in front, or a Fetch runtime,
+// reads it under its own server's timeouts.
+const NODE_FRAMEWORKS = Object.entries(FRAMEWORKS).filter(([name]) =>
+  ['node:http', 'express', 'koa'].includes(name),
+);
+
+describe.each(NODE_FRAMEWORKS)('%s with a body that never arrives', (_name, makeServer) => {
+  let server: RunningServer;
+  const handler = vi.fn();
+  beforeAll(async () => {
+    server = await listen(makeServer(createReceiver({ keys: WIRE_KEY, handler, bodyTimeoutMs: 300 })));
+  });
+  afterAll(() => server.close());
+
+  it('answers 408 body_timeout after bodyTimeoutMs and closes the connection', async () => {
+    const { body, headers } = createSignedRequest(ticketCreated(), WIRE_KEY);
+    const started = Date.now();
+    const request = http.request(server.url, { method: 'POST', headers });
+    // Half the body, then nothing: the client holds the request open.
+    request.write(body.subarray(0, body.byteLength >> 1));
+    const [response] = (await once(request, 'response')) as [http.IncomingMessage];
+    let text = '';
+    for await (const chunk of response) text += chunk;
+    await once(request.socket!, 'close');
+    const elapsed = Date.now() - started;
+    expect(response.statusCode).toBe(408);
+    expect(response.headers.connection).toBe('close');
+    expect(JSON.parse(text)).toEqual({
+      error: 'body_timeout',
+      message:
+        'The body did not arrive within 300 ms: a Hookdesk sender sends it whole at once (Content-Length); raise `bodyTimeoutMs` if your network is that slow.',
+    });
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(3_000);
+    expect(handler).not.toHaveBeenCalled();
   });
 });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  bodyTimeout,
   createReceiver,
   createSignedRequest,
+  DEFAULT_BODY_TIMEOUT_MS,
   type DedupStore,
   type HookdeskEvent,
   MemoryDedupStore,
@@ -145,6 +147,23 @@ describe('createReceiver', () => {
     expect(get.headers.allow).toBe('POST');
   });
 
+  it('hands readBody its limits, and answers its bodyTimeout with 408 and Connection: close', async () => {
+    const readBody = vi.fn((_maxBytes: number, timeoutMs: number) => Promise.reject(bodyTimeout(timeoutMs)));
+    const handler = vi.fn();
+    const receiver = createReceiver({ keys: WIRE_KEY, handler, bodyTimeoutMs: 250 });
+    const response = await receiver.handle({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      readBody,
+    });
+    expect(readBody).toHaveBeenCalledWith(1024 * 1024, 250);
+    expect(response.status).toBe(408);
+    expect(response.headers).toEqual({ 'content-type': 'application/json', connection: 'close' });
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'body_timeout' });
+    expect(handler).not.toHaveBeenCalled();
+    expect(createReceiver({ keys: WIRE_KEY, handler }).bodyTimeoutMs).toBe(DEFAULT_BODY_TIMEOUT_MS);
+  });
+
   it('checks its options with messages naming them', () => {
     expect(() => createReceiver({ keys: WIRE_KEY })).toThrow(
       'Give `handler` (one for every event) or `on` (one per event type): nothing would run.',
@@ -160,6 +179,12 @@ describe('createReceiver', () => {
     );
     expect(() => createReceiver({ keys: WIRE_KEY, handler: () => {}, leaseMs: 0 })).toThrow(
       '`leaseMs` must be a positive number; leave it out for 60000.',
+    );
+    expect(() => createReceiver({ keys: WIRE_KEY, handler: () => {}, bodyTimeoutMs: -1 })).toThrow(
+      '`bodyTimeoutMs` must be a positive number; leave it out for 15000.',
+    );
+    expect(() => createReceiver({ keys: WIRE_KEY, handler: () => {}, acceptSha1Only: 1 as never })).toThrow(
+      '`acceptSha1Only` must be true or false; got 1.',
     );
     expect(() => createReceiver({ keys: WIRE_KEY, handler: () => {}, store: 'redis://x' as never })).toThrow(
       /`store` must be a node-redis v5 client/,
