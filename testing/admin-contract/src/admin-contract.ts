@@ -326,15 +326,75 @@ export function adminContractSuite(
         expect(gone.status).toBe(404);
       });
 
-      it('keeps a webhook key write-only', async () => {
-        const created = await createWebhook({ key: 'generate' });
+      it('never returns a key the admin gave', async () => {
+        const given = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+        const created = await createWebhook({ key: given });
         expect(created.body.hasOwnKey).toBe(true);
         expect(created.body).not.toHaveProperty('key');
+        const one = await agent().get(`${M}/api/webhooks/${created.body.id}`).set(AUTH);
+        expect(one.body).not.toHaveProperty('key');
+        const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
+        expect(JSON.stringify(list.body)).not.toContain(given);
+        const edited = await agent()
+          .patch(`${M}/api/webhooks/${created.body.id}`)
+          .set(AUTH)
+          .send({ key: given });
+        expect(edited.body).not.toHaveProperty('key');
         const dropped = await agent()
           .patch(`${M}/api/webhooks/${created.body.id}`)
           .set(AUTH)
           .send({ key: null });
         expect(dropped.body.hasOwnKey).toBe(false);
+        expect(dropped.body).not.toHaveProperty('key');
+      });
+
+      it('returns a generated key once, then only from GET …/:id/key', async () => {
+        const created = await createWebhook({ key: 'generate' });
+        expect(created.status).toBe(201);
+        expect(created.body.hasOwnKey).toBe(true);
+        expect(created.body.key).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+        const one = await agent().get(`${M}/api/webhooks/${created.body.id}`).set(AUTH);
+        expect(one.body).not.toHaveProperty('key');
+        const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
+        expect(JSON.stringify(list.body)).not.toContain(created.body.key);
+        const revealed = await agent().get(`${M}/api/webhooks/${created.body.id}/key`).set(AUTH);
+        expect(revealed.status).toBe(200);
+        expect(revealed.body).toEqual({ key: created.body.key });
+
+        // The generated key signs: a test delivery verifies with it.
+        const test = await agent().post(`${M}/api/webhooks/${created.body.id}/test`).set(AUTH);
+        const [received] = await receiver.waitForRequests(1);
+        expect(received!.headers['x-hookdesk-uuid']).toBe(test.body.uuid);
+        const secret = Buffer.from(created.body.key.slice('whsec_'.length), 'base64');
+        const { createHmac } = await import('node:crypto');
+        const id = received!.headers['webhook-id'];
+        const timestamp = received!.headers['webhook-timestamp'];
+        const signed = createHmac('sha256', secret)
+          .update(`${id}.${timestamp}.${received!.body.toString('utf8')}`)
+          .digest('base64');
+        expect(String(received!.headers['webhook-signature']).split(' ')).toContain(`v1,${signed}`);
+
+        const regenerated = await agent()
+          .patch(`${M}/api/webhooks/${created.body.id}`)
+          .set(AUTH)
+          .send({ key: 'generate' });
+        expect(regenerated.status).toBe(200);
+        expect(regenerated.body.key).toMatch(/^whsec_/);
+        expect(regenerated.body.key).not.toBe(created.body.key);
+        const again = await agent().get(`${M}/api/webhooks/${created.body.id}/key`).set(AUTH);
+        expect(again.body).toEqual({ key: regenerated.body.key });
+        const renamed = await agent()
+          .patch(`${M}/api/webhooks/${created.body.id}`)
+          .set(AUTH)
+          .send({ name: 'x' });
+        expect(renamed.body).not.toHaveProperty('key');
+
+        await agent().patch(`${M}/api/webhooks/${created.body.id}`).set(AUTH).send({ key: null });
+        const accountSigned = await agent().get(`${M}/api/webhooks/${created.body.id}/key`).set(AUTH);
+        expect(accountSigned.status).toBe(404);
+        expect(accountSigned.body.error.message).toMatch(/account key/);
+        const missing = await agent().get(`${M}/api/webhooks/nope/key`).set(AUTH);
+        expect(missing.status).toBe(404);
       });
 
       it('sends a signed test delivery and answers with its log entry', async () => {
@@ -603,6 +663,7 @@ export function adminContractSuite(
             '/api/webhooks',
             '/api/webhooks/{id}',
             '/api/webhooks/{id}/test',
+            '/api/webhooks/{id}/key',
             '/api/logs',
             '/api/logs/resend',
             '/api/logs/{uuid}',

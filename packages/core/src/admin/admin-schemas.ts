@@ -69,6 +69,16 @@ export const webhookView = z.object({
   updatedAt: isoTime,
 });
 
+/** What create and PATCH answer: `key` only when it was `"generate"`, this once. */
+export const webhookSavedView = webhookView.extend({
+  key: z
+    .string()
+    .optional()
+    .describe(
+      'The generated key, only in the answer to `"key": "generate"`; later GET /api/webhooks/{id}/key',
+    ),
+});
+
 export const webhookWithHealthView = webhookView.extend({
   health: z.object({
     successRate: z.number().nullable(),
