@@ -1,5 +1,6 @@
 import { AdminHttpError, errorResponse, jsonResponse } from './admin-errors.js';
 import type { AdminHttpRequest, AdminHttpResponse, Authorize } from './admin-http.js';
+import { assertPathIds } from './admin-bounds.js';
 import type { AdminOperations } from './admin-operations.js';
 import { ADMIN_ROUTES, matchPath } from './admin-routes.js';
 import { assertSameOrigin } from './csrf-guard.js';
@@ -117,6 +118,7 @@ export function createAdminHandler<Native = unknown>(
           allowed.push(route.method);
           continue;
         }
+        assertPathIds(params);
         const output = await route.handle(ops, {
           params,
           query: new URLSearchParams(request.query),
