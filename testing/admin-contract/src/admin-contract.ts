@@ -1,3 +1,4 @@
+import { bearerToken, buildOpenApiDocument } from '@hookdesk/core';
 import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
 import type { ConformanceTestApi } from '@hookdesk/test-support';
 import fc from 'fast-check';
@@ -62,6 +63,21 @@ const bearer = (native: unknown): boolean | { status: 401 } => {
   return value === `Bearer ${TOKEN}`;
 };
 const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+/**
+ * Every route the admin router serves, from its own route table (the OpenAPI document is generated
+ * from it), plus the document itself and HEAD of every GET: a route added later is walked too.
+ */
+function everyRoute(): { method: string; path: string }[] {
+  const paths = buildOpenApiDocument().paths as Record<string, Record<string, unknown>>;
+  const routes = Object.entries(paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => ({
+      method: method.toUpperCase(),
+      path: path.replace(/\{[a-zA-Z]+\}/g, '00000000-0000-4000-8000-000000000000'),
+    })),
+  );
+  return [...routes, ...routes.filter((r) => r.method === 'GET').map((r) => ({ ...r, method: 'HEAD' }))];
+}
 
 function send(agent: ReturnType<typeof request>, method: string, url: string) {
   const call = agent[method.toLowerCase() as 'get'](url);
@@ -135,9 +151,72 @@ export function adminContractSuite(
         expect(none.body.error.code).toBe('unauthorized');
         expect(none.body.error.message).toMatch(/Bearer/);
         expect(none.body.error.details).toEqual([]);
+        expect(none.headers['www-authenticate']).toBe('Bearer realm="Hookdesk admin API"');
         const wrong = await agent().get(`${M}/api/webhooks`).set('authorization', 'Bearer nope');
         expect(wrong.status).toBe(403);
         expect(wrong.body.error.code).toBe('forbidden');
+      });
+
+      // Mutation test of issue 11: authorization skipped for one route (/api/settings/key served
+      // the account key to anyone) left every other test green.
+      it('refuses every route and the OpenAPI document without or with wrong credentials', async () => {
+        const routes = everyRoute();
+        expect(routes.length).toBeGreaterThan(20);
+        const tokenApp = await factory.start({
+          engine: hookdesk.engine,
+          mountPath: M,
+          authorize: bearerToken('contract-admin-token-0123456789') as never,
+        });
+        try {
+          for (const { method, path } of routes) {
+            const what = `${method} ${path}`;
+            const none = await send(request(app.url), method, `${M}${path}`);
+            expect(none.status, what).toBe(401);
+            expect(none.headers['www-authenticate'], what).toMatch(/^Bearer realm=/);
+            const refused = await send(request(app.url), method, `${M}${path}`).set(
+              'authorization',
+              'Bearer nope',
+            );
+            expect(refused.status, what).toBe(403);
+            const mistyped = await send(request(tokenApp.url), method, `${M}${path}`).set(
+              'authorization',
+              'Bearer contract-admin-token-0123456788',
+            );
+            expect(mistyped.status, what).toBe(401);
+            if (method !== 'HEAD') expect(mistyped.body.error.message, what).toMatch(/admin token is wrong/);
+            // And the route exists: with credentials it is served, not "no such route".
+            const served = await send(request(app.url), method, `${M}${path}`).set(AUTH);
+            expect([401, 403, 405], what).not.toContain(served.status);
+            if (method !== 'HEAD')
+              expect(served.body.error?.message ?? '', what).not.toMatch(/openapi\.json/);
+          }
+        } finally {
+          await tokenApp.close();
+        }
+      });
+
+      it('tells a mistyped token (401) from a caller who is not allowed (403)', async () => {
+        const tokenApp = await factory.start({
+          engine: hookdesk.engine,
+          mountPath: M,
+          authorize: bearerToken('contract-admin-token-0123456789') as never,
+        });
+        try {
+          const typo = await request(tokenApp.url)
+            .get(`${M}/api/settings`)
+            .set('authorization', 'Bearer contract-admin-token-012345678');
+          expect(typo.status).toBe(401);
+          expect(typo.body.error.code).toBe('unauthorized');
+          expect(typo.body.error.message).toMatch(/^The admin token is wrong\./);
+          expect(typo.body.error.message).not.toMatch(/administrator/);
+          expect(typo.headers['www-authenticate']).toBe('Bearer realm="Hookdesk admin API"');
+          const right = await request(tokenApp.url)
+            .get(`${M}/api/settings`)
+            .set('authorization', 'Bearer contract-admin-token-0123456789');
+          expect(right.status).toBe(200);
+        } finally {
+          await tokenApp.close();
+        }
       });
 
       it('refuses cross-site and cross-origin state changes with 403', async () => {
@@ -245,7 +324,30 @@ export function adminContractSuite(
         expect(route.body.error.message).toContain('openapi.json');
         const method = await agent().put(`${M}/api/settings`).set(AUTH).send({});
         expect(method.status).toBe(405);
-        expect(method.headers.allow).toBe('GET, PATCH');
+        expect(method.headers.allow).toBe('GET, PATCH, HEAD');
+      });
+
+      it('answers HEAD on every GET route as GET does, without a body', async () => {
+        const created = await createWebhook({});
+        for (const path of [
+          '/api/settings',
+          '/api/webhooks',
+          `/api/webhooks/${created.body.id}`,
+          '/api/logs',
+          '/api/openapi.json',
+        ]) {
+          const get = await agent().get(`${M}${path}`).set(AUTH);
+          const head = await agent().head(`${M}${path}`).set(AUTH);
+          expect(head.status, path).toBe(200);
+          expect(head.headers['content-type'], path).toBe(get.headers['content-type']);
+          expect(head.headers['content-length'], path).toBe(get.headers['content-length']);
+          expect(head.text ?? '', path).toBe('');
+        }
+        const missing = await agent().head(`${M}/api/webhooks/nope`).set(AUTH);
+        expect(missing.status).toBe(404);
+        const post = await agent().head(`${M}/api/settings/key/rotate`).set(AUTH);
+        expect(post.status).toBe(405);
+        expect(post.headers.allow).toBe('POST');
       });
 
       it('answers 422 for a bad log query', async () => {
