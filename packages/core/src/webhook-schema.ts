@@ -119,12 +119,15 @@ export const webhookPatchSchema = z.strictObject({
 export type WebhookCreateInput = z.input<typeof webhookCreateSchema>;
 export type WebhookPatchInput = z.input<typeof webhookPatchSchema>;
 
+const MAX_DETAILS = 20;
+
 /** Parses with a schema, turning zod's issues into a `ValidationError` whose `details` name each field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   // Clipped: zod repeats unknown keys in its messages, and a body may be up to the body limit.
-  const details = result.error.issues.map((issue) => ({
+  // At most 20: a body of 5,000 bad header names must not get an answer as long as itself.
+  const details = result.error.issues.slice(0, MAX_DETAILS).map((issue) => ({
     path: clipText(issue.path.map((segment) => clip(String(segment))).join('.'), 200),
     message: clipText(issue.message, 500),
   }));

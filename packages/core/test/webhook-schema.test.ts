@@ -141,6 +141,9 @@ describe('webhook bounds', () => {
     expect(problems({ url, events: ['ticket.created'], headers: many })).toEqual([
       'headers: The custom headers take 504890 bytes together; at most 4096 are allowed.',
     ]);
+    // 5,000 bad names: 20 problems listed, not an answer as long as the input.
+    const bad = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`bad name ${i}`, 'v']));
+    expect(problems({ url, events: ['ticket.created'], headers: bad })).toHaveLength(20);
     // A long bad name comes back clipped, not in full.
     expect(problems({ url, events: ['ticket.created'], headers: { ['é'.repeat(100)]: 'x' } })).toEqual([
       `headers.${'é'.repeat(40)}…: "${'é'.repeat(40)}…" is not a valid header name: use letters, digits and - _ . ! # $ % & ' * + ^ \` | ~ only.`,
