@@ -890,6 +890,11 @@ export function adminContractSuite(
         expect(
           res.body.paths['/api/webhooks'].post.requestBody.content['application/json'].schema.properties,
         ).toHaveProperty('url');
+        expect(
+          res.body.paths['/api/webhooks'].post.responses['201'].content['application/json'].schema.properties,
+        ).toHaveProperty('key');
+        expect(res.body.paths['/api/webhooks/{id}/key'].get.parameters[0].schema.maxLength).toBe(200);
+        expect(res.body.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
       });
     });
 

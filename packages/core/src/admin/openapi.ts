@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { smartRuleCreateSchema, smartRulePatchSchema } from '../rules/smart-rule-schema.js';
 import { webhookCreateSchema, webhookPatchSchema } from '../webhook-schema.js';
+import { MAX_ID_LENGTH } from './admin-bounds.js';
 import { ADMIN_ROUTES } from './admin-routes.js';
 import {
   errorView,
@@ -83,7 +84,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       name: match[1],
       in: 'path',
       required: true,
-      schema: { type: 'string' },
+      schema: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH },
     }));
     if (route.method === 'GET' && route.path === '/api/logs')
       parameters.push(...(queryParameters() as never[]));
@@ -111,5 +112,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       description: 'Paths are relative to where the host mounted Hookdesk (for example /admin/webhooks).',
     },
     paths,
+    // What `bearerToken()` checks; a host with its own `authorize` (a session) may differ.
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
   };
 }
