@@ -467,11 +467,16 @@ export class Hookdesk {
     };
   }
 
-  async createWebhook(input: unknown): Promise<Webhook> {
+  /**
+   * Creates a webhook. With `key: "generate"` the answer carries the generated `key`, this once
+   * (ADMIN-API.md, "Webhook"); after that only `revealWebhookKey` shows it.
+   */
+  async createWebhook(input: unknown): Promise<Webhook & { key?: string }> {
     await this.#ready;
     const parsed = parseInput(webhookCreateSchema, input, 'webhook');
     await this.#checkUrl(parsed.url);
     const now = new Date(this.#o.clock.now()).toISOString();
+    const generated = parsed.key === 'generate' ? generateKey() : undefined;
     const record: WebhookRecord = {
       id: randomUUID(),
       url: parsed.url,
@@ -480,7 +485,7 @@ export class Hookdesk {
       name: parsed.name,
       description: parsed.description,
       headers: parsed.headers,
-      key: parsed.key === 'generate' ? generateKey() : parsed.key,
+      key: generated ?? (parsed.key as string | null),
       createdAt: now,
       updatedAt: now,
       deactivatedReason: null,
@@ -489,10 +494,11 @@ export class Hookdesk {
       failingSince: null,
     };
     await this.#webhooks.put(record);
-    return toWebhook(record);
+    return withGeneratedKey(toWebhook(record), generated);
   }
 
-  async updateWebhook(id: string, input: unknown): Promise<Webhook> {
+  /** Edits a webhook; with `key: "generate"` the answer carries the generated `key`, this once. */
+  async updateWebhook(id: string, input: unknown): Promise<Webhook & { key?: string }> {
     await this.#ready;
     const patch = parseInput(webhookPatchSchema, input, 'change');
     const before = await this.#webhookOr404(id);
@@ -526,7 +532,22 @@ export class Hookdesk {
       return next;
     });
     if (!updated) throw notFoundWebhook(id);
-    return toWebhook(updated);
+    return withGeneratedKey(toWebhook(updated), patch.key === 'generate' ? newKey : undefined);
+  }
+
+  /**
+   * The webhook's own key, for an admin to copy into its receiver (`GET M/api/webhooks/:id/key`).
+   * @throws NotFoundError for an unknown id, and for a webhook that signs with the account key.
+   */
+  async revealWebhookKey(id: string): Promise<{ key: string }> {
+    await this.#ready;
+    const record = await this.#webhookOr404(id);
+    if (record.key === null) {
+      throw new NotFoundError(
+        `The webhook ${id} has no key of its own: it signs with the account key (GET /api/settings/key).`,
+      );
+    }
+    return { key: record.key };
   }
 
   async deleteWebhook(id: string): Promise<void> {
@@ -758,6 +779,10 @@ export class Hookdesk {
       );
     }
   }
+}
+
+function withGeneratedKey(webhook: Webhook, key: string | null | undefined): Webhook & { key?: string } {
+  return typeof key === 'string' ? { ...webhook, key } : webhook;
 }
 
 function notFoundWebhook(id: string): NotFoundError {

@@ -5,10 +5,23 @@ import { targetUrlSchema } from './target-url-schema.js';
 
 // RFC 9110 token: what a header name may be made of.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// No CR/LF/NUL in a value, so a custom header can never smuggle another header.
-const HEADER_VALUE = /^[^\r\n\0]*$/;
+// Visible ASCII, spaces and tabs (ADMIN-API.md, "Webhook"): no CR/LF/NUL, so a custom header can
+// never smuggle another, and nothing outside Latin-1 that Node refuses at send time (every attempt
+// would fail with "invalid header"), nor Latin-1 bytes that receivers decode differently.
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 
-const url = targetUrlSchema;
+/** Longest webhook `url`, in characters (ADMIN-API.md, "Webhook"). */
+export const MAX_URL_LENGTH = 2048;
+/**
+ * Most bytes all custom headers of a webhook take on the wire, each counted as `name: value` and
+ * its CRLF. With the URL and Hookdesk's own headers this stays under the 8 KiB many servers allow.
+ */
+export const MAX_HEADER_BYTES = 4096;
+
+const url = z
+  .string({ error: 'Enter the URL to call, such as https://example.com/hooks.' })
+  .max(MAX_URL_LENGTH, `The URL is at most ${MAX_URL_LENGTH} characters long.`)
+  .pipe(targetUrlSchema);
 
 const events = z
   .array(z.enum(WEBHOOK_EVENT_TYPES, { error: `Events are ${WEBHOOK_EVENT_TYPES.join(' and ')}.` }))
@@ -22,37 +35,64 @@ const text = (max: number) =>
     .nullable()
     .transform((v) => (v === null || v.trim() === '' ? null : v.trim()));
 
-const headers = z.record(z.string(), z.string()).transform((input, ctx) => {
-  const out: Record<string, string> = {};
-  for (const [rawName, value] of Object.entries(input)) {
-    const name = rawName.toLowerCase();
-    if (!HEADER_NAME.test(name)) {
-      ctx.addIssue({ code: 'custom', path: [rawName], message: `"${rawName}" is not a valid header name.` });
-    } else if (RESERVED_HEADERS.has(name)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [rawName],
-        message: `"${rawName}" is set by Hookdesk itself; choose another header name.`,
-      });
-    } else if (!HEADER_VALUE.test(value)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [rawName],
-        message: 'A header value may not contain line breaks.',
-      });
-    } else {
-      out[name] = value;
-    }
-  }
-  return out;
-});
+// Names and values in messages are clipped: a 100 KB header name must not come back in full.
+const clipText = (value: string, max: number) => (value.length > max ? `${value.slice(0, max)}…` : value);
+const clip = (value: string) => clipText(value, 40);
 
-const key = z.union([z.literal('generate'), z.null(), z.string()]).superRefine((value, ctx) => {
-  if (typeof value === 'string' && value !== 'generate') {
-    const problem = keyProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${problem} Or send "generate" for a new key.` });
-  }
-});
+const headers = z
+  .record(z.string(), z.string({ error: 'A header value is a string.' }), {
+    error: 'headers is an object of header names and string values, such as { "X-Team": "support" }.',
+  })
+  .transform((input, ctx) => {
+    const out: Record<string, string> = {};
+    let bytes = 0;
+    for (const [rawName, value] of Object.entries(input)) {
+      const name = rawName.toLowerCase();
+      bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 4;
+      if (!HEADER_NAME.test(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [clip(rawName)],
+          message: `"${clip(rawName)}" is not a valid header name: use letters, digits and - _ . ! # $ % & ' * + ^ \` | ~ only.`,
+        });
+      } else if (RESERVED_HEADERS.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [clip(rawName)],
+          message: `"${clip(rawName)}" is set by Hookdesk itself; choose another header name.`,
+        });
+      } else if (!HEADER_VALUE.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [clip(rawName)],
+          message:
+            'A header value may hold visible ASCII characters, spaces and tabs only: no line breaks, no accents or other non-ASCII text.',
+        });
+      } else {
+        out[name] = value;
+      }
+    }
+    if (bytes > MAX_HEADER_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `The custom headers take ${bytes} bytes together; at most ${MAX_HEADER_BYTES} are allowed.`,
+      });
+    }
+    return out;
+  });
+
+const key = z
+  .union([z.literal('generate'), z.null(), z.string()], {
+    error:
+      'key is a string (a whsec_ key, or "generate" for a new one), or null to sign with the account key.',
+  })
+  .superRefine((value, ctx) => {
+    if (typeof value === 'string' && value !== 'generate') {
+      const problem = keyProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem} Or send "generate" for a new key.` });
+    }
+  });
 
 /** Body of "create a webhook" (ADMIN-API.md, "Webhook"); `key` is write-only. */
 export const webhookCreateSchema = z.strictObject({
@@ -79,13 +119,17 @@ export const webhookPatchSchema = z.strictObject({
 export type WebhookCreateInput = z.input<typeof webhookCreateSchema>;
 export type WebhookPatchInput = z.input<typeof webhookPatchSchema>;
 
+const MAX_DETAILS = 20;
+
 /** Parses with a schema, turning zod's issues into a `ValidationError` whose `details` name each field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
+  // Clipped: zod repeats unknown keys in its messages, and a body may be up to the body limit.
+  // At most 20: a body of 5,000 bad header names must not get an answer as long as itself.
+  const details = result.error.issues.slice(0, MAX_DETAILS).map((issue) => ({
+    path: clipText(issue.path.map((segment) => clip(String(segment))).join('.'), 200),
+    message: clipText(issue.message, 500),
   }));
   const first = details[0];
   const summary = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'invalid input';

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
 import { parseInput, webhookCreateSchema, webhookPatchSchema } from '../src/webhook-schema.js';
 
+const VALUE_RULE =
+  'A header value may hold visible ASCII characters, spaces and tabs only: no line breaks, no accents or other non-ASCII text.';
+
 const create = (input: unknown) => parseInput(webhookCreateSchema, input, 'webhook');
 
 function problems(input: unknown): string[] {
@@ -74,11 +77,32 @@ describe('webhookCreateSchema', () => {
     ],
     [
       { url: 'https://e.com', events: ['ticket.created'], headers: { 'bad name': 'x' } },
-      'headers.bad name: "bad name" is not a valid header name.',
+      'headers.bad name: "bad name" is not a valid header name: use letters, digits and - _ . ! # $ % & \' * + ^ ` | ~ only.',
     ],
     [
       { url: 'https://e.com', events: ['ticket.created'], headers: { 'x-a': 'a\r\nx-b: b' } },
-      'headers.x-a: A header value may not contain line breaks.',
+      `headers.x-a: ${VALUE_RULE}`,
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], headers: { 'x-a': 'a\0b' } },
+      `headers.x-a: ${VALUE_RULE}`,
+    ],
+    // Node refuses these at send time ("invalid x-a header"): a webhook that could never deliver.
+    [
+      { url: 'https://e.com', events: ['ticket.created'], headers: { 'x-a': 'é€' } },
+      `headers.x-a: ${VALUE_RULE}`,
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], headers: { 'x-a': 'café' } },
+      `headers.x-a: ${VALUE_RULE}`,
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], headers: { 'x-a': 5 } },
+      'headers.x-a: A header value is a string.',
+    ],
+    [
+      { url: 'https://e.com', events: ['ticket.created'], key: 5 },
+      'key: key is a string (a whsec_ key, or "generate" for a new one), or null to sign with the account key.',
     ],
     [
       { url: 'https://e.com', events: ['ticket.created'], key: 'whsec_dG9vIHNob3J0' },
@@ -97,6 +121,39 @@ describe('webhookCreateSchema', () => {
     expect(() => create({ url: 'https://e.com', events: [] })).toThrow(
       'The webhook is not valid. events: Choose at least one event.',
     );
+  });
+});
+
+describe('webhook bounds', () => {
+  it('takes a URL and custom headers right at the bounds, with spaces and tabs in values', () => {
+    const url = `https://e.com/${'a'.repeat(2048 - 'https://e.com/'.length)}`;
+    // 4 headers of 1,024 bytes each on the wire: name + ": " + value + CRLF.
+    const headers = Object.fromEntries(
+      Array.from({ length: 4 }, (_, i) => [`x-h${i}`, `Bearer\t a ${'v'.repeat(1024 - 4 - 4 - 10)}`]),
+    );
+    const parsed = create({ url, events: ['ticket.created'], headers });
+    expect(parsed.url).toBe(url);
+    expect(Object.keys(parsed.headers)).toHaveLength(4);
+    expect(problems({ url: `https://e.com/${'a'.repeat(100_000)}`, events: ['ticket.created'] })).toEqual([
+      'url: The URL is at most 2048 characters long.',
+    ]);
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`x-h${i}`, 'v'.repeat(1000)]));
+    expect(problems({ url, events: ['ticket.created'], headers: many })).toEqual([
+      'headers: The custom headers take 504890 bytes together; at most 4096 are allowed.',
+    ]);
+    // 5,000 bad names: 20 problems listed, not an answer as long as the input.
+    const bad = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`bad name ${i}`, 'v']));
+    expect(problems({ url, events: ['ticket.created'], headers: bad })).toHaveLength(20);
+    // A long bad name comes back clipped, not in full.
+    expect(problems({ url, events: ['ticket.created'], headers: { ['é'.repeat(100)]: 'x' } })).toEqual([
+      `headers.${'é'.repeat(40)}…: "${'é'.repeat(40)}…" is not a valid header name: use letters, digits and - _ . ! # $ % & ' * + ^ \` | ~ only.`,
+    ]);
+    expect(problems({ url: `${url}a`, events: ['ticket.created'] })).toEqual([
+      'url: The URL is at most 2048 characters long.',
+    ]);
+    expect(
+      problems({ url, events: ['ticket.created'], headers: { ...headers, 'x-h0': `${headers['x-h0']}v` } }),
+    ).toEqual(['headers: The custom headers take 4097 bytes together; at most 4096 are allowed.']);
   });
 });
 

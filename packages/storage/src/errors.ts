@@ -54,16 +54,36 @@ export class RecordNotFoundError extends Error {
   }
 }
 
-/** Wraps whatever a store or its client threw into a `StorageError` that says what failed where. */
+// lmdb's answer to a key over its 1,978-byte limit: the caller's input, not an outage.
+// (lmdb words it two ways, depending on the call).
+const KEY_TOO_LARGE = /key size is larger than the maximum key size|key of size \d+ was too large/i;
+
+// Operations name the key they touched, and keys hold ids from the caller: never log one in full.
+function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
+/**
+ * Wraps whatever a store or its client threw into a `StorageError` that says what failed where; a
+ * key the store refuses for its size is a `TypeError` (a bug in the caller, who must bound ids),
+ * not an outage to retry.
+ */
 export function storageFailure(
   backend: string,
   operation: string,
   cause: unknown,
-): StorageError | CorruptRecordError {
+): StorageError | CorruptRecordError | TypeError {
   if (cause instanceof StorageError || cause instanceof CorruptRecordError) return cause;
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = clip(cause instanceof Error ? cause.message : String(cause));
+  if (KEY_TOO_LARGE.test(reason)) {
+    return new TypeError(
+      `${clip(operation)} on ${backend} used a key longer than the store allows (${reason}). ` +
+        'An id that long came from outside: bound ids before they reach storage.',
+      { cause },
+    );
+  }
   return new StorageError(
-    `Storage unavailable: ${operation} failed on ${backend}: ${reason}. ` +
+    `Storage unavailable: ${clip(operation)} failed on ${backend}: ${reason}. ` +
       'Check that the store is running and reachable; the operation can be retried.',
     { cause },
   );

@@ -52,6 +52,23 @@ describe('embedded store with real-length ids', () => {
     expect(await uuids({ event: 'smart_rule.triggered' })).toEqual(sorted(records[2]!));
   });
 
+  // Regression: a 3,000-character webhookId answered "Storage unavailable… check that the store is
+  // running" (an outage to retry) and put the whole id in the message, hence in the host's log.
+  it('says an over-long key is the caller’s fault, and does not repeat it in full', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hookdesk-long-keys-'));
+    storage = await createStorage({ path: dir });
+    const id = 'a'.repeat(3000);
+    const error = await storage.log.list({ webhookId: id }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/longer than the store allows/);
+    expect((error as Error).message).not.toMatch(/Storage unavailable|store is running/);
+    expect((error as Error).message).not.toContain('a'.repeat(300));
+    expect((error as Error).message.length).toBeLessThan(700);
+  });
+
   it('refuses a namespace with a space', async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookdesk-long-keys-'));
     storage = await createStorage({ path: dir });

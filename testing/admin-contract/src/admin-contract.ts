@@ -1,3 +1,4 @@
+import { bearerToken, buildOpenApiDocument } from '@hookdesk/core';
 import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
 import type { ConformanceTestApi } from '@hookdesk/test-support';
 import fc from 'fast-check';
@@ -46,9 +47,12 @@ export interface AdminAdapterFactory {
   start(options: AdminAppOptions): Promise<{ url: string; close(): Promise<void> }>;
 }
 
+/** Which storage an engine of the suite runs on: `memory` unless a case needs the embedded store. */
+export type ContractStore = 'memory' | 'embedded';
+
 export interface AdminContractHarness {
-  /** A fresh engine on fresh storage that may reach loopback receivers. */
-  createHookdesk(): Promise<ContractHookdesk>;
+  /** A fresh engine on fresh storage (in memory unless `store` says) that may reach loopback receivers. */
+  createHookdesk(options?: { store?: ContractStore }): Promise<ContractHookdesk>;
 }
 
 const TOKEN = 'contract-token';
@@ -59,6 +63,26 @@ const bearer = (native: unknown): boolean | { status: 401 } => {
   return value === `Bearer ${TOKEN}`;
 };
 const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+/**
+ * Every route the admin router serves, from its own route table (the OpenAPI document is generated
+ * from it), plus the document itself and HEAD of every GET: a route added later is walked too.
+ */
+function everyRoute(): { method: string; path: string }[] {
+  const paths = buildOpenApiDocument().paths as Record<string, Record<string, unknown>>;
+  const routes = Object.entries(paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => ({
+      method: method.toUpperCase(),
+      path: path.replace(/\{[a-zA-Z]+\}/g, '00000000-0000-4000-8000-000000000000'),
+    })),
+  );
+  return [...routes, ...routes.filter((r) => r.method === 'GET').map((r) => ({ ...r, method: 'HEAD' }))];
+}
+
+function send(agent: ReturnType<typeof request>, method: string, url: string) {
+  const call = agent[method.toLowerCase() as 'get'](url);
+  return method === 'POST' || method === 'PATCH' ? call.send({}) : call;
+}
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -127,9 +151,72 @@ export function adminContractSuite(
         expect(none.body.error.code).toBe('unauthorized');
         expect(none.body.error.message).toMatch(/Bearer/);
         expect(none.body.error.details).toEqual([]);
+        expect(none.headers['www-authenticate']).toBe('Bearer realm="Hookdesk admin API"');
         const wrong = await agent().get(`${M}/api/webhooks`).set('authorization', 'Bearer nope');
         expect(wrong.status).toBe(403);
         expect(wrong.body.error.code).toBe('forbidden');
+      });
+
+      // Mutation test of issue 11: authorization skipped for one route (/api/settings/key served
+      // the account key to anyone) left every other test green.
+      it('refuses every route and the OpenAPI document without or with wrong credentials', async () => {
+        const routes = everyRoute();
+        expect(routes.length).toBeGreaterThan(20);
+        const tokenApp = await factory.start({
+          engine: hookdesk.engine,
+          mountPath: M,
+          authorize: bearerToken('contract-admin-token-0123456789') as never,
+        });
+        try {
+          for (const { method, path } of routes) {
+            const what = `${method} ${path}`;
+            const none = await send(request(app.url), method, `${M}${path}`);
+            expect(none.status, what).toBe(401);
+            expect(none.headers['www-authenticate'], what).toMatch(/^Bearer realm=/);
+            const refused = await send(request(app.url), method, `${M}${path}`).set(
+              'authorization',
+              'Bearer nope',
+            );
+            expect(refused.status, what).toBe(403);
+            const mistyped = await send(request(tokenApp.url), method, `${M}${path}`).set(
+              'authorization',
+              'Bearer contract-admin-token-0123456788',
+            );
+            expect(mistyped.status, what).toBe(401);
+            if (method !== 'HEAD') expect(mistyped.body.error.message, what).toMatch(/admin token is wrong/);
+            // And the route exists: with credentials it is served, not "no such route".
+            const served = await send(request(app.url), method, `${M}${path}`).set(AUTH);
+            expect([401, 403, 405], what).not.toContain(served.status);
+            if (method !== 'HEAD')
+              expect(served.body.error?.message ?? '', what).not.toMatch(/openapi\.json/);
+          }
+        } finally {
+          await tokenApp.close();
+        }
+      });
+
+      it('tells a mistyped token (401) from a caller who is not allowed (403)', async () => {
+        const tokenApp = await factory.start({
+          engine: hookdesk.engine,
+          mountPath: M,
+          authorize: bearerToken('contract-admin-token-0123456789') as never,
+        });
+        try {
+          const typo = await request(tokenApp.url)
+            .get(`${M}/api/settings`)
+            .set('authorization', 'Bearer contract-admin-token-012345678');
+          expect(typo.status).toBe(401);
+          expect(typo.body.error.code).toBe('unauthorized');
+          expect(typo.body.error.message).toMatch(/^The admin token is wrong\./);
+          expect(typo.body.error.message).not.toMatch(/administrator/);
+          expect(typo.headers['www-authenticate']).toBe('Bearer realm="Hookdesk admin API"');
+          const right = await request(tokenApp.url)
+            .get(`${M}/api/settings`)
+            .set('authorization', 'Bearer contract-admin-token-0123456789');
+          expect(right.status).toBe(200);
+        } finally {
+          await tokenApp.close();
+        }
       });
 
       it('refuses cross-site and cross-origin state changes with 403', async () => {
@@ -237,7 +324,30 @@ export function adminContractSuite(
         expect(route.body.error.message).toContain('openapi.json');
         const method = await agent().put(`${M}/api/settings`).set(AUTH).send({});
         expect(method.status).toBe(405);
-        expect(method.headers.allow).toBe('GET, PATCH');
+        expect(method.headers.allow).toBe('GET, PATCH, HEAD');
+      });
+
+      it('answers HEAD on every GET route as GET does, without a body', async () => {
+        const created = await createWebhook({});
+        for (const path of [
+          '/api/settings',
+          '/api/webhooks',
+          `/api/webhooks/${created.body.id}`,
+          '/api/logs',
+          '/api/openapi.json',
+        ]) {
+          const get = await agent().get(`${M}${path}`).set(AUTH);
+          const head = await agent().head(`${M}${path}`).set(AUTH);
+          expect(head.status, path).toBe(200);
+          expect(head.headers['content-type'], path).toBe(get.headers['content-type']);
+          expect(head.headers['content-length'], path).toBe(get.headers['content-length']);
+          expect(head.text ?? '', path).toBe('');
+        }
+        const missing = await agent().head(`${M}/api/webhooks/nope`).set(AUTH);
+        expect(missing.status).toBe(404);
+        const post = await agent().head(`${M}/api/settings/key/rotate`).set(AUTH);
+        expect(post.status).toBe(405);
+        expect(post.headers.allow).toBe('POST');
       });
 
       it('answers 422 for a bad log query', async () => {
@@ -253,6 +363,111 @@ export function adminContractSuite(
           expect(res.status, query).toBe(422);
           expect(res.body.error.code).toBe('validation_failed');
         }
+      });
+    });
+
+    describe('bounds, on the embedded store', () => {
+      // lmdb refuses keys over 1,978 bytes: in memory an over-long id is just unknown, on the
+      // embedded store (a real host's default) it was a 500 that logged the id in full.
+      let embedded: ContractHookdesk;
+      let lmdbApp: { url: string; close(): Promise<void> };
+      const long = 'a'.repeat(3000);
+      const lmdb = () => request(lmdbApp.url);
+
+      beforeEach(async () => {
+        embedded = await harness.createHookdesk({ store: 'embedded' });
+        lmdbApp = await factory.start({ engine: embedded.engine, mountPath: M, authorize: bearer });
+      });
+
+      afterEach(async () => {
+        await lmdbApp.close();
+        await embedded.close();
+      });
+
+      const expectNamed = (res: request.Response, field: string, what: string) => {
+        expect(res.status, what).toBeGreaterThanOrEqual(400);
+        expect(res.status, what).toBeLessThan(500);
+        expect(
+          res.body.error.details.map((d: { path: string }) => d.path),
+          what,
+        ).toContain(field);
+        expect(res.body.error.message, what).toContain(field.split('.').pop()!.replace(/^\d+$/, 'ids'));
+        expect(JSON.stringify(res.body), what).not.toContain(long.slice(0, 300));
+      };
+
+      it('answers 422 naming the id for an id over 200 characters in a path', async () => {
+        const cases: [string, string, string][] = [
+          ['DELETE', `/api/webhooks/${long}`, 'id'],
+          ['GET', `/api/webhooks/${long}`, 'id'],
+          ['PATCH', `/api/webhooks/${long}`, 'id'],
+          ['GET', `/api/webhooks/${long}/key`, 'id'],
+          ['POST', `/api/webhooks/${long}/test`, 'id'],
+          ['GET', `/api/smart-rules/${long}`, 'id'],
+          ['DELETE', `/api/smart-rules/${long}`, 'id'],
+          ['POST', `/api/smart-rules/${long}/preview`, 'id'],
+          ['GET', `/api/logs/${long}`, 'uuid'],
+        ];
+        for (const [method, path, field] of cases) {
+          const res = await send(lmdb(), method, `${M}${path}`).set(AUTH);
+          expect(res.status, `${method} ${path.slice(0, 30)}`).toBe(422);
+          expectNamed(res, field, `${method} ${path.slice(0, 30)}`);
+        }
+        const fits = await lmdb()
+          .get(`${M}/api/webhooks/${'a'.repeat(200)}`)
+          .set(AUTH);
+        expect(fits.status).toBe(404);
+      });
+
+      it('answers 4xx naming the field for bad or over-long query and resend values', async () => {
+        for (const field of ['webhookId', 'ruleId']) {
+          const res = await lmdb().get(`${M}/api/logs?${field}=${long}`).set(AUTH);
+          expect(res.status, field).toBe(422);
+          expectNamed(res, field, field);
+        }
+        const cursor = await lmdb().get(`${M}/api/logs?cursor=zzz`).set(AUTH);
+        expect(cursor.status).toBe(400);
+        expect(cursor.body.error.code).toBe('invalid_cursor');
+        expectNamed(cursor, 'cursor', 'bad cursor');
+        // Well-formed (a version tag and a sort key) but too long for a range bound in lmdb.
+        const forged = Buffer.from(`v1:0000000000000:${long}`, 'utf8').toString('base64url');
+        const longCursor = await lmdb().get(`${M}/api/logs?cursor=${forged}`).set(AUTH);
+        expectNamed(longCursor, 'cursor', 'long cursor');
+
+        const resend = (body: unknown) =>
+          lmdb()
+            .post(`${M}/api/logs/resend`)
+            .set(AUTH)
+            .send(body as object);
+        const longId = await resend({ ids: [long] });
+        expect(longId.status).toBe(422);
+        expectNamed(longId, 'ids.0', 'long id');
+        const longFilter = await resend({ filter: { webhookId: long } });
+        expect(longFilter.status).toBe(422);
+        expectNamed(longFilter, 'filter.webhookId', 'long filter id');
+      });
+
+      it('says what is wrong with a resend, not "either ids or filter"', async () => {
+        const resend = (body: unknown) =>
+          lmdb()
+            .post(`${M}/api/logs/resend`)
+            .set(AUTH)
+            .send(body as object);
+        const tooMany = await resend({ ids: Array.from({ length: 1001 }, (_, i) => `id-${i}`) });
+        expect(tooMany.status).toBe(422);
+        expect(tooMany.body.error.message).toMatch(/ids: Resend at most 1000 deliveries at a time/);
+        expect(tooMany.body.error.message).not.toMatch(/not both and not neither/);
+        const badStatus = await resend({ filter: { status: 'lost' } });
+        expect(badStatus.status).toBe(422);
+        expect(badStatus.body.error.message).toMatch(
+          /filter\.status: status is one of pending, succeeded, failed/,
+        );
+        for (const body of [{}, { ids: ['x'], filter: {} }, []]) {
+          const res = await resend(body);
+          expect(res.status, JSON.stringify(body)).toBe(422);
+          expect(res.body.error.message, JSON.stringify(body)).toMatch(/not both and not neither/);
+        }
+        const unknown = await resend({ ids: ['x'], colour: 'blue' });
+        expect(unknown.body.error.message).toMatch(/colour/);
       });
     });
 
@@ -326,15 +541,75 @@ export function adminContractSuite(
         expect(gone.status).toBe(404);
       });
 
-      it('keeps a webhook key write-only', async () => {
-        const created = await createWebhook({ key: 'generate' });
+      it('never returns a key the admin gave', async () => {
+        const given = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+        const created = await createWebhook({ key: given });
         expect(created.body.hasOwnKey).toBe(true);
         expect(created.body).not.toHaveProperty('key');
+        const one = await agent().get(`${M}/api/webhooks/${created.body.id}`).set(AUTH);
+        expect(one.body).not.toHaveProperty('key');
+        const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
+        expect(JSON.stringify(list.body)).not.toContain(given);
+        const edited = await agent()
+          .patch(`${M}/api/webhooks/${created.body.id}`)
+          .set(AUTH)
+          .send({ key: given });
+        expect(edited.body).not.toHaveProperty('key');
         const dropped = await agent()
           .patch(`${M}/api/webhooks/${created.body.id}`)
           .set(AUTH)
           .send({ key: null });
         expect(dropped.body.hasOwnKey).toBe(false);
+        expect(dropped.body).not.toHaveProperty('key');
+      });
+
+      it('returns a generated key once, then only from GET …/:id/key', async () => {
+        const created = await createWebhook({ key: 'generate' });
+        expect(created.status).toBe(201);
+        expect(created.body.hasOwnKey).toBe(true);
+        expect(created.body.key).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+        const one = await agent().get(`${M}/api/webhooks/${created.body.id}`).set(AUTH);
+        expect(one.body).not.toHaveProperty('key');
+        const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
+        expect(JSON.stringify(list.body)).not.toContain(created.body.key);
+        const revealed = await agent().get(`${M}/api/webhooks/${created.body.id}/key`).set(AUTH);
+        expect(revealed.status).toBe(200);
+        expect(revealed.body).toEqual({ key: created.body.key });
+
+        // The generated key signs: a test delivery verifies with it.
+        const test = await agent().post(`${M}/api/webhooks/${created.body.id}/test`).set(AUTH);
+        const [received] = await receiver.waitForRequests(1);
+        expect(received!.headers['x-hookdesk-uuid']).toBe(test.body.uuid);
+        const secret = Buffer.from(created.body.key.slice('whsec_'.length), 'base64');
+        const { createHmac } = await import('node:crypto');
+        const id = received!.headers['webhook-id'];
+        const timestamp = received!.headers['webhook-timestamp'];
+        const signed = createHmac('sha256', secret)
+          .update(`${id}.${timestamp}.${received!.body.toString('utf8')}`)
+          .digest('base64');
+        expect(String(received!.headers['webhook-signature']).split(' ')).toContain(`v1,${signed}`);
+
+        const regenerated = await agent()
+          .patch(`${M}/api/webhooks/${created.body.id}`)
+          .set(AUTH)
+          .send({ key: 'generate' });
+        expect(regenerated.status).toBe(200);
+        expect(regenerated.body.key).toMatch(/^whsec_/);
+        expect(regenerated.body.key).not.toBe(created.body.key);
+        const again = await agent().get(`${M}/api/webhooks/${created.body.id}/key`).set(AUTH);
+        expect(again.body).toEqual({ key: regenerated.body.key });
+        const renamed = await agent()
+          .patch(`${M}/api/webhooks/${created.body.id}`)
+          .set(AUTH)
+          .send({ name: 'x' });
+        expect(renamed.body).not.toHaveProperty('key');
+
+        await agent().patch(`${M}/api/webhooks/${created.body.id}`).set(AUTH).send({ key: null });
+        const accountSigned = await agent().get(`${M}/api/webhooks/${created.body.id}/key`).set(AUTH);
+        expect(accountSigned.status).toBe(404);
+        expect(accountSigned.body.error.message).toMatch(/account key/);
+        const missing = await agent().get(`${M}/api/webhooks/nope/key`).set(AUTH);
+        expect(missing.status).toBe(404);
       });
 
       it('sends a signed test delivery and answers with its log entry', async () => {
@@ -603,6 +878,7 @@ export function adminContractSuite(
             '/api/webhooks',
             '/api/webhooks/{id}',
             '/api/webhooks/{id}/test',
+            '/api/webhooks/{id}/key',
             '/api/logs',
             '/api/logs/resend',
             '/api/logs/{uuid}',
@@ -614,6 +890,11 @@ export function adminContractSuite(
         expect(
           res.body.paths['/api/webhooks'].post.requestBody.content['application/json'].schema.properties,
         ).toHaveProperty('url');
+        expect(
+          res.body.paths['/api/webhooks'].post.responses['201'].content['application/json'].schema.properties,
+        ).toHaveProperty('key');
+        expect(res.body.paths['/api/webhooks/{id}/key'].get.parameters[0].schema.maxLength).toBe(200);
+        expect(res.body.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
       });
     });
 

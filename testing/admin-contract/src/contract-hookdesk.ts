@@ -1,10 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHookdesk } from '@hookdesk/core';
 import { createStorage } from '@hookdesk/storage';
-import type { ContractHookdesk } from './admin-contract.js';
+import type { ContractHookdesk, ContractStore } from './admin-contract.js';
 
-/** A real engine on real in-memory storage, allowed to dial the suite's loopback receivers. */
-export async function createContractHookdesk(): Promise<ContractHookdesk> {
-  const storage = await createStorage({ store: 'memory' });
+/**
+ * A real engine on real storage, allowed to dial the suite's loopback receivers: in memory by
+ * default, or the embedded lmdb store in a temporary directory (the default store of a real host,
+ * whose key-size limit the in-memory store does not have).
+ */
+export async function createContractHookdesk(
+  options: { store?: ContractStore } = {},
+): Promise<ContractHookdesk> {
+  const dir = options.store === 'embedded' ? mkdtempSync(join(tmpdir(), 'hookdesk-contract-')) : undefined;
+  const storage = await createStorage(dir ? { path: dir } : { store: 'memory' });
   const engine = createHookdesk({ storage, allowCidrs: ['127.0.0.0/8'] });
   await engine.ready();
   return {
@@ -12,6 +22,7 @@ export async function createContractHookdesk(): Promise<ContractHookdesk> {
     async close() {
       await engine.close();
       await storage.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { InvalidCursorError } from '@hookdesk/storage';
 import { HookdeskError } from '../errors.js';
 import type { AdminHttpResponse } from './admin-http.js';
 
@@ -35,6 +36,16 @@ export function jsonResponse(
  * message; anything else is a 500 whose message hides internals (the adapter logs the cause).
  */
 export function errorResponse(error: unknown): AdminHttpResponse {
+  // Storage's own input error (it knows no HTTP): the only cursor the admin API takes is `?cursor=`.
+  if (error instanceof InvalidCursorError) {
+    return jsonResponse(400, {
+      error: {
+        code: error.code,
+        message: error.message,
+        details: [{ path: 'cursor', message: error.message }],
+      },
+    });
+  }
   if (error instanceof HookdeskError) {
     const details = (error as { details?: unknown }).details;
     const headers = error instanceof AdminHttpError ? error.headers : {};

@@ -1,3 +1,4 @@
+import { assertPathIds } from './admin-bounds.js';
 import { AdminHttpError, errorResponse, jsonResponse } from './admin-errors.js';
 import type { AdminHttpRequest, AdminHttpResponse, Authorize } from './admin-http.js';
 import type { AdminOperations } from './admin-operations.js';
@@ -61,10 +62,15 @@ async function authorizeRequest(authorize: Authorize<unknown> | undefined, nativ
       401,
       'unauthorized',
       verdict.message ?? 'Sign in, or send the admin token as `Authorization: Bearer <token>`.',
+      // RFC 9110 §11.6.1: a 401 names the scheme that would work.
+      { headers: { 'www-authenticate': WWW_AUTHENTICATE } },
     );
   }
   throw new AdminHttpError(403, 'forbidden', verdict.message ?? 'You are not allowed to manage webhooks.');
 }
+
+/** The challenge every 401 carries: the admin API takes a bearer token (or the host's session). */
+export const WWW_AUTHENTICATE = 'Bearer realm="Hookdesk admin API"';
 
 function normalizePath(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
@@ -103,8 +109,11 @@ export function createAdminHandler<Native = unknown>(
       await authorizeRequest(authorize, request.native);
       assertSameOrigin(request);
 
+      // HEAD answers as GET does, body included: Node's http drops the body of a HEAD response and
+      // keeps its Content-Length, whatever framework sits in between (RFC 9110 §9.3.2).
+      const method = request.method === 'HEAD' ? 'GET' : request.method;
       if (path === '/api/openapi.json') {
-        if (request.method !== 'GET') throw methodNotAllowed(path, ['GET']);
+        if (method !== 'GET') throw methodNotAllowed(path, ['GET']);
         openApi ??= JSON.stringify(buildOpenApiDocument());
         return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: openApi };
       }
@@ -113,10 +122,11 @@ export function createAdminHandler<Native = unknown>(
       for (const route of ADMIN_ROUTES) {
         const params = matchPath(route.path, path);
         if (!params) continue;
-        if (route.method !== request.method) {
+        if (route.method !== method) {
           allowed.push(route.method);
           continue;
         }
+        assertPathIds(params);
         const output = await route.handle(ops, {
           params,
           query: new URLSearchParams(request.query),
@@ -140,7 +150,8 @@ export function createAdminHandler<Native = unknown>(
   };
 }
 
-function methodNotAllowed(path: string, allowed: string[]): AdminHttpError {
+function methodNotAllowed(path: string, methods: string[]): AdminHttpError {
+  const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
   return new AdminHttpError(405, 'method_not_allowed', `${path} answers ${allowed.join(', ')} only.`, {
     headers: { allow: allowed.join(', ') },
   });

@@ -2,9 +2,11 @@ import type { DeliveryRecord, DeliverySummary, LogFilter, LogPage, LogPageReques
 import type { z } from 'zod';
 import type { SmartRule } from '../rules/smart-rule.js';
 import type { SmartRulePreview } from '../rules/smart-rule-service.js';
-import type { webhookView, webhookWithHealthView } from './admin-schemas.js';
+import type { webhookSavedView, webhookView, webhookWithHealthView } from './admin-schemas.js';
 
 export type WebhookView = z.infer<typeof webhookView>;
+/** A webhook as create and PATCH answer it: with the generated `key` when one was generated. */
+export type WebhookSavedView = z.infer<typeof webhookSavedView>;
 export type WebhookWithHealthView = z.infer<typeof webhookWithHealthView>;
 export type LogEntryView = Omit<DeliveryRecord, never>;
 
@@ -24,8 +26,9 @@ export interface AdminOperations {
   rotateKey(): Promise<{ key: string; previousKeyValidUntil: string }>;
   listWebhooks(): Promise<WebhookView[]>;
   getWebhook(id: string): Promise<WebhookWithHealthView>;
-  createWebhook(input: unknown): Promise<WebhookView>;
-  updateWebhook(id: string, input: unknown): Promise<WebhookView>;
+  createWebhook(input: unknown): Promise<WebhookSavedView>;
+  updateWebhook(id: string, input: unknown): Promise<WebhookSavedView>;
+  revealWebhookKey(id: string): Promise<{ key: string }>;
   deleteWebhook(id: string): Promise<void>;
   testWebhook(id: string): Promise<LogEntryView>;
   listLogs(request: LogPageRequest): Promise<LogPage>;

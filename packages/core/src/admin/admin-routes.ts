@@ -89,6 +89,12 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     handle: async (ops, input) => ok(await ops.getWebhook(input.params.id!)),
   },
   {
+    method: 'GET',
+    path: '/api/webhooks/:id/key',
+    summary: "The webhook's own key; 404 when it signs with the account key",
+    handle: async (ops, input) => ok(await ops.revealWebhookKey(input.params.id!)),
+  },
+  {
     method: 'PATCH',
     path: '/api/webhooks/:id',
     summary: 'Edit a webhook, activate or deactivate it',

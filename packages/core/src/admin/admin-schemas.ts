@@ -2,6 +2,7 @@ import { DELIVERY_STATUSES } from '@hookdesk/storage';
 import { EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '@hookdesk/wire';
 import { z } from 'zod';
 import { MAX_RESEND } from '../hookdesk.js';
+import { idSchema, MAX_CURSOR_LENGTH } from './admin-bounds.js';
 
 const isoTime = z.iso.datetime({ offset: true, error: 'Use an ISO 8601 time such as 2026-11-28T08:30:00Z.' });
 
@@ -10,8 +11,8 @@ const logFilterShape = {
   status: z
     .enum(DELIVERY_STATUSES, { error: `status is one of ${DELIVERY_STATUSES.join(', ')}.` })
     .optional(),
-  webhookId: z.string().min(1).optional(),
-  ruleId: z.string().min(1).optional(),
+  webhookId: idSchema('webhookId').optional(),
+  ruleId: idSchema('ruleId').optional(),
   event: z.enum(EVENT_TYPES, { error: `event is one of ${EVENT_TYPES.join(', ')}.` }).optional(),
   since: isoTime.optional(),
   until: isoTime.optional(),
@@ -28,22 +29,42 @@ export const logQuerySchema = z.strictObject({
     .min(1, 'limit is a whole number from 1 to 500.')
     .max(500, 'limit is at most 500.')
     .default(50),
-  cursor: z.string().min(1).optional(),
+  cursor: z
+    .string()
+    .min(1, 'cursor may not be empty; leave it out to start from the newest entry.')
+    .max(
+      MAX_CURSOR_LENGTH,
+      'cursor is not one Hookdesk made: pass the `nextCursor` of the previous page unchanged.',
+    )
+    .optional(),
 });
 
-/** Body of `POST M/api/logs/resend`: exactly one of `ids` and `filter`. */
-export const resendSchema = z.union(
-  [
-    z.strictObject({
+const NEITHER_OR_BOTH = 'Send either { "ids": [uuid, …] } or { "filter": { … } }, not both and not neither.';
+
+/**
+ * Body of `POST M/api/logs/resend`: exactly one of `ids` and `filter`. One object with both fields
+ * optional (not a union), so a broken `ids` or `filter` is reported as itself, not as "neither".
+ */
+export const resendSchema = z
+  .strictObject(
+    {
       ids: z
-        .array(z.string().min(1))
+        .array(idSchema('Each uuid in ids'), { error: 'ids is a list of delivery uuids.' })
         .min(1, 'List at least one uuid in ids.')
-        .max(MAX_RESEND, `Resend at most ${MAX_RESEND} deliveries at a time.`),
-    }),
-    z.strictObject({ filter: logFilterSchema }),
-  ],
-  { error: 'Send either { "ids": [uuid, …] } or { "filter": { … } }, not both and not neither.' },
-);
+        .max(MAX_RESEND, `Resend at most ${MAX_RESEND} deliveries at a time (ids has more).`)
+        .optional(),
+      filter: logFilterSchema.optional(),
+    },
+    // Only the "not an object" issue; unknown keys keep zod's message, which names them.
+    { error: (issue) => (issue.code === 'invalid_type' ? NEITHER_OR_BOTH : undefined) },
+  )
+  .superRefine((value, ctx) => {
+    if ((value.ids === undefined) === (value.filter === undefined))
+      ctx.addIssue({ code: 'custom', message: NEITHER_OR_BOTH });
+  })
+  .transform((value): { ids: string[] } | { filter: z.output<typeof logFilterSchema> } =>
+    value.ids !== undefined ? { ids: value.ids } : { filter: value.filter! },
+  );
 
 /** Body of `PATCH M/api/settings`. */
 export const settingsPatchSchema = z.strictObject({
@@ -67,6 +88,16 @@ export const webhookView = z.object({
   hasOwnKey: z.boolean(),
   createdAt: isoTime,
   updatedAt: isoTime,
+});
+
+/** What create and PATCH answer: `key` only when it was `"generate"`, this once. */
+export const webhookSavedView = webhookView.extend({
+  key: z
+    .string()
+    .optional()
+    .describe(
+      'The generated key, only in the answer to `"key": "generate"`; later GET /api/webhooks/{id}/key',
+    ),
 });
 
 export const webhookWithHealthView = webhookView.extend({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { smartRuleCreateSchema, smartRulePatchSchema } from '../rules/smart-rule-schema.js';
 import { webhookCreateSchema, webhookPatchSchema } from '../webhook-schema.js';
+import { MAX_ID_LENGTH } from './admin-bounds.js';
 import { ADMIN_ROUTES } from './admin-routes.js';
 import {
   errorView,
@@ -14,6 +15,7 @@ import {
   settingsPatchSchema,
   settingsView,
   smartRuleView,
+  webhookSavedView,
   webhookView,
   webhookWithHealthView,
 } from './admin-schemas.js';
@@ -39,9 +41,10 @@ const ROUTE_SCHEMAS: Record<string, { request?: z.ZodType; response?: z.ZodType;
   'GET /api/settings/key': { response: keyView },
   'POST /api/settings/key/rotate': { response: rotatedKeyView },
   'GET /api/webhooks': { response: z.object({ items: z.array(webhookView) }) },
-  'POST /api/webhooks': { request: webhookCreateSchema, response: webhookView, status: 201 },
+  'POST /api/webhooks': { request: webhookCreateSchema, response: webhookSavedView, status: 201 },
   'GET /api/webhooks/:id': { response: webhookWithHealthView },
-  'PATCH /api/webhooks/:id': { request: webhookPatchSchema, response: webhookView },
+  'GET /api/webhooks/:id/key': { response: keyView },
+  'PATCH /api/webhooks/:id': { request: webhookPatchSchema, response: webhookSavedView },
   'DELETE /api/webhooks/:id': { status: 204 },
   'POST /api/webhooks/:id/test': { response: logEntryView },
   'GET /api/smart-rules': { response: z.object({ items: z.array(smartRuleView) }) },
@@ -81,7 +84,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       name: match[1],
       in: 'path',
       required: true,
-      schema: { type: 'string' },
+      schema: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH },
     }));
     if (route.method === 'GET' && route.path === '/api/logs')
       parameters.push(...(queryParameters() as never[]));
@@ -109,5 +112,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       description: 'Paths are relative to where the host mounted Hookdesk (for example /admin/webhooks).',
     },
     paths,
+    // What `bearerToken()` checks; a host with its own `authorize` (a session) may differ.
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
   };
 }
