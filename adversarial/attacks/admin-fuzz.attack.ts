@@ -84,7 +84,7 @@ async function call(method: string, path: string, body?: string, contentType = '
 }
 
 /**
- * Whether a 4xx says what was wrong: the ADMIN-API.md error shape with a real sentence, and for a
+ * Whether a 4xx says what was wrong: the docs/admin-api.md error shape with a real sentence, and for a
  * 422 the field it is about (its first detail's path in the message), for a 404 the id or route.
  */
 function namesTheProblem(outcome: Outcome): boolean {

@@ -31,7 +31,7 @@ interface Exchange {
   status: number;
   /** Headers and body of the answer. */
   text: string;
-  /** A route whose job is to answer a key (ADMIN-API.md): its answer is not searched. */
+  /** A route whose job is to answer a key (docs/admin-api.md): its answer is not searched. */
   keyRoute: boolean;
 }
 

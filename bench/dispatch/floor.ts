@@ -2,7 +2,7 @@
 // embedded store can be, written by hand, measured against the same receiver in the same run.
 // Per delivery, and nothing else: the body built from the ticket; the log record and a queue entry
 // committed to lmdb (on disk, as the engine's default store commits) before the request; the
-// request with WIRE.md's headers from @hookdesk/wire's own signer; the record written again with
+// request with docs/wire.md's headers from @hookdesk/wire's own signer; the record written again with
 // the attempt, and the queue entry removed, committed too. No validation, no indexes for listing,
 // no events, no retries, no Keyv: if this cannot reach a ratio, the engine cannot either.
 import { randomBytes, randomUUID } from 'node:crypto';

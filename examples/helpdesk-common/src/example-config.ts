@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseDuration, parseDurationList } from './duration.js';
 
-/** The example helpdesks' settings, read from the environment of EXAMPLES.md. */
+/** The example helpdesks' settings, read from the environment of docs/examples.md. */
 export interface ExampleConfig {
   port: number;
   /** Folder of the embedded store (used when `storeUrl` is not set). */
@@ -13,7 +13,7 @@ export interface ExampleConfig {
   /** True when the token was generated rather than given, so it should be printed. */
   adminTokenGenerated: boolean;
   allowPrivateNetworks: boolean;
-  /** Delays after the first attempt, or `undefined` for the WIRE.md schedule. */
+  /** Delays after the first attempt, or `undefined` for the docs/wire.md schedule. */
   retrySchedule: number[] | undefined;
   sweepIntervalMs: number;
 }
@@ -43,7 +43,7 @@ function storeUrl(text: string | undefined): string | undefined {
   return text;
 }
 
-/** Reads EXAMPLES.md's variables; throws an error naming the variable when one is malformed. */
+/** Reads docs/examples.md's variables; throws an error naming the variable when one is malformed. */
 export function readExampleConfig(
   env: NodeJS.ProcessEnv,
   defaults: { port: number; dataDir: string },

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 
-/** EXAMPLES.md: SIGTERM shuts down within 10 s. Requests in flight get most of it, cleanup the rest. */
+/** docs/examples.md: SIGTERM shuts down within 10 s. Requests in flight get most of it, cleanup the rest. */
 const DRAIN_MS = 5000;
 const HARD_LIMIT_MS = 9500;
 

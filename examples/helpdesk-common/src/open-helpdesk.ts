@@ -12,7 +12,7 @@ export interface Helpdesk {
 }
 
 /**
- * Opens the store of EXAMPLES.md (embedded in `dataDir`, or `HOOKDESK_STORE`) and Hookdesk on it,
+ * Opens the store of docs/examples.md (embedded in `dataDir`, or `HOOKDESK_STORE`) and Hookdesk on it,
  * and settles the ticket outbox (see `createTicketService`).
  */
 export async function openHelpdesk(config: ExampleConfig): Promise<Helpdesk> {

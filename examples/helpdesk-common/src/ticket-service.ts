@@ -14,7 +14,7 @@ export class TicketInputError extends Error {
 export interface TicketChange {
   ticket: Ticket;
   previous: Ticket;
-  /** The fields the request changed, `{ field: { old, new } }` (WIRE.md `changes`). */
+  /** The fields the request changed, `{ field: { old, new } }` (docs/wire.md `changes`). */
   changes: Record<string, { old: unknown; new: unknown }>;
 }
 

@@ -28,7 +28,7 @@ describe('parseDuration', () => {
 });
 
 describe('readExampleConfig', () => {
-  it('applies the EXAMPLES.md defaults', () => {
+  it('applies the docs/examples.md defaults', () => {
     const config = readExampleConfig({}, defaults);
     expect(config).toMatchObject({
       port: 3000,

@@ -1,6 +1,6 @@
 import { keyRing } from '@hookdesk/receiver-sdk';
 
-/** The example's environment (EXAMPLES.md, "examples/receiver"). */
+/** The example's environment (docs/examples.md, "examples/receiver"). */
 export interface ReceiverConfig {
   /** `PORT`: port on 127.0.0.1; default 4000 (0 picks a free one). */
   port: number;

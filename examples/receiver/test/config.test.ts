@@ -4,7 +4,7 @@ import { readConfig } from '../src/config.js';
 const KEY = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 describe('readConfig', () => {
-  it('applies the EXAMPLES.md defaults', () => {
+  it('applies the docs/examples.md defaults', () => {
     expect(readConfig({ HOOKDESK_KEYS: ` ${KEY} ,` })).toEqual({
       port: 4000,
       keys: [KEY],

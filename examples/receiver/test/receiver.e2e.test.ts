@@ -119,7 +119,7 @@ describe('examples/receiver', () => {
     expect(output()).toContain('HOOKDESK_KEYS is required');
   });
 
-  it('answers the EXAMPLES.md status table and lists what it processed', async () => {
+  it('answers the docs/examples.md status table and lists what it processed', async () => {
     const { url } = await start({
       HOOKDESK_KEYS: `${KEY},${OLD_KEY}`,
       RECEIVER_HANDLER_DELAY_MS: '600',
@@ -175,7 +175,7 @@ describe('examples/receiver', () => {
       (await send(url, unsigned.body, { ...stale.headers, 'x-hookdesk-signature': undefined })).status,
     ).toBe(401);
 
-    // 400: not an event, or an event not shaped as WIRE.md says; then 413, 415.
+    // 400: not an event, or an event not shaped as docs/wire.md says; then 413, 415.
     const notEvent = createSignedRequest(Buffer.from('{"hello":"world"}'), KEY);
     expect((await send(url, notEvent.body, notEvent.headers)).status).toBe(400);
     const nullTicket = Buffer.from(JSON.stringify({ ...ticket(7), ticket: null }));

@@ -11,7 +11,7 @@ export type SharedEventBody = EventBody extends infer B
 
 /**
  * One event serialized once. `encodeEventBody` would stringify the ticket again for every webhook
- * of a fan-out, which the design notes measured at 0.6× of raw undici; the uuid is the only field
+ * of a fan-out (its cost: bench/README.md); the uuid is the only field
  * that differs, and it comes first, so each delivery's body is a prefix plus the shared text.
  */
 export interface EventTemplate {
@@ -27,7 +27,7 @@ export interface EventTemplate {
 const UUID_LENGTH = 36;
 
 /**
- * Serializes everything but the uuid, in WIRE.md's field order (the order `encodeEventBody` writes).
+ * Serializes everything but the uuid, in docs/wire.md's field order (the order `encodeEventBody` writes).
  * A ticket JSON cannot hold (a cycle, a BigInt, nesting thousands deep) is a `TypeError` naming
  * `ticket`, not V8's bare "Maximum call stack size exceeded"; checking first would cost every event.
  */

@@ -16,7 +16,7 @@ export interface DeliveryEventBase {
 }
 
 /**
- * Why a delivery was recorded `failed` without being sent (ADMIN-API.md: "A delivery that could not
+ * Why a delivery was recorded `failed` without being sent (docs/admin-api.md: "A delivery that could not
  * be sent at all … is still an entry, `failed`, with the reason in `error`").
  */
 export type DropReason = 'body_too_large' | 'webhook_deleted' | 'webhook_inactive';

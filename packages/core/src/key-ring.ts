@@ -2,7 +2,7 @@ import type { RetiredKey, SettingsRecord, SettingsRepository, WebhookRecord } fr
 import { generateKey } from '@hookdesk/wire';
 import type { Clock } from './clock.js';
 
-/** Rotated-out keys keep signing `webhook-signature` this long: 24 h (WIRE.md, "Key"). */
+/** Rotated-out keys keep signing `webhook-signature` this long: 24 h (docs/wire.md, "Key"). */
 export const DEFAULT_KEY_GRACE_MS = 24 * 3_600_000;
 
 /** The keys of `retired` still in their grace period at `nowMs`. */

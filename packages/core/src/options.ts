@@ -26,7 +26,7 @@ export interface HookdeskOptions extends SmartRuleOptions {
   queue?: DeliveryQueue;
   /**
    * Delays in ms after attempt 1, 2, …; its length is the number of retries.
-   * @default [5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h] (WIRE.md)
+   * @default [5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h] (docs/wire.md)
    */
   retrySchedule?: readonly number[];
   /**

@@ -1,4 +1,4 @@
-/** WIRE.md's retry schedule after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+/** docs/wire.md's retry schedule after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
   5_000,
   5 * 60_000,
@@ -34,7 +34,7 @@ export type AttemptResult =
 
 export type StatusClass = 'success' | 'gone' | 'redirect' | 'failure';
 
-/** How WIRE.md's "Response, as the sender reads it" table reads a status code. */
+/** How docs/wire.md's "Response, as the sender reads it" table reads a status code. */
 export function classifyStatus(statusCode: number): StatusClass {
   if (statusCode >= 200 && statusCode < 300) return 'success';
   if (statusCode === 410) return 'gone';
@@ -84,7 +84,7 @@ export interface DecideInput {
   nowMs: number;
 }
 
-/** What happens after an attempt: pure, so the whole table of WIRE.md is tested without a server. */
+/** What happens after an attempt: pure, so the whole table of docs/wire.md is tested without a server. */
 export function decideAfterAttempt(input: DecideInput): RetryDecision {
   const { result, policy } = input;
   let retryAfterMs: number | null = null;

@@ -13,7 +13,7 @@ import {
   resolvesTo,
 } from './ssrf-guard.js';
 
-/** WIRE.md defaults. */
+/** docs/wire.md defaults. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024;
@@ -199,8 +199,8 @@ export class Sender {
 
 /**
  * The attempt's deadline as undici's `signal`, which may be an emitter of `abort` with an `aborted`
- * flag: an `AbortController` and its signal cost ~15 µs more per attempt here (measured against
- * raw undici), about as much as the rest of the sender.
+ * flag: an `AbortController` and its signal cost about as much per attempt as the rest of the
+ * sender (bench/README.md).
  */
 class Deadline extends EventEmitter {
   aborted = false;
@@ -223,7 +223,7 @@ const MAX_CACHED_TARGETS = 10_000;
 
 /**
  * Reads `body` into `kept` up to `cap` bytes, then stops reading (the rest of a large response is
- * neither needed nor wanted). Listeners rather than `for await`, whose iterator costs a few µs per
+ * neither needed nor wanted). Listeners rather than `for await`, whose iterator costs more per
  * response. Rejects with the stream's error, e.g. the deadline's abort.
  */
 function readCapped(body: Readable, cap: number, kept: Buffer[]): Promise<void> {

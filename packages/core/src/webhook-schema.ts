@@ -5,12 +5,12 @@ import { targetUrlSchema } from './target-url-schema.js';
 
 // RFC 9110 token: what a header name may be made of.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Visible ASCII, spaces and tabs (ADMIN-API.md, "Webhook"): no CR/LF/NUL, so a custom header can
+// Visible ASCII, spaces and tabs (docs/admin-api.md, "Webhook"): no CR/LF/NUL, so a custom header can
 // never smuggle another, and nothing outside Latin-1 that Node refuses at send time (every attempt
 // would fail with "invalid header"), nor Latin-1 bytes that receivers decode differently.
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 
-/** Longest webhook `url`, in characters (ADMIN-API.md, "Webhook"). */
+/** Longest webhook `url`, in characters (docs/admin-api.md, "Webhook"). */
 export const MAX_URL_LENGTH = 2048;
 /**
  * Most bytes all custom headers of a webhook take on the wire, each counted as `name: value` and
@@ -94,7 +94,7 @@ const key = z
     }
   });
 
-/** Body of "create a webhook" (ADMIN-API.md, "Webhook"); `key` is write-only. */
+/** Body of "create a webhook" (docs/admin-api.md, "Webhook"); `key` is write-only. */
 export const webhookCreateSchema = z.strictObject({
   url,
   events,

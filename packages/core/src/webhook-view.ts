@@ -1,7 +1,7 @@
 import type { WebhookRecord } from '@hookdesk/storage';
 import type { WebhookEventType } from '@hookdesk/wire';
 
-/** A webhook as the admin API shows it (ADMIN-API.md, "Webhook"): never its key. */
+/** A webhook as the admin API shows it (docs/admin-api.md, "Webhook"): never its key. */
 export interface Webhook {
   id: string;
   url: string;

@@ -20,7 +20,7 @@ const WIRE_HEADERS = [
 ];
 
 describe('ticket events to deliveries', () => {
-  it('fans out to every matching webhook with every WIRE.md header, signed over the bytes sent', async () => {
+  it('fans out to every matching webhook with every docs/wire.md header, signed over the bytes sent', async () => {
     const { hookdesk, storage } = await harness();
     const a = await receiver();
     const b = await receiver();

@@ -44,7 +44,7 @@ describe('event template', () => {
     );
   });
 
-  it('matches the WIRE.md worked example byte for byte', () => {
+  it('matches the docs/wire.md worked example byte for byte', () => {
     const template = createEventTemplate({
       event: 'ticket.updated',
       created_at: '2026-11-28T08:30:00.000Z',

@@ -31,7 +31,7 @@ describe('classifyStatus', () => {
 });
 
 describe('schedule', () => {
-  it('is the WIRE.md schedule', () => {
+  it('is the docs/wire.md schedule', () => {
     expect(DEFAULT_RETRY_SCHEDULE_MS).toEqual([5_000, 300_000, 1_800_000, 2 * H, 5 * H, 10 * H, 10 * H]);
   });
 

@@ -12,7 +12,7 @@ export async function createHelpdeskApp({
   const hookdesk = createHookdesk({ storage, allowPrivateNetworks }); // true lets webhooks reach localhost
   const app = express();
 
-  // The admin API (ADMIN-API.md), guarded by your own check: here a bearer token.
+  // The admin API (docs/admin-api.md), guarded by your own check: here a bearer token.
   app.use('/admin/webhooks', hookdeskAdmin(hookdesk, { authorize: bearerToken(adminToken) }));
 
   // Your ticket routes: the middleware reports the event once the route answers 2xx.

@@ -20,7 +20,7 @@ function requestBody(req: Request) {
 }
 
 /**
- * The Hookdesk admin API (ADMIN-API.md) as Express middleware, at whatever path it is mounted.
+ * The Hookdesk admin API (docs/admin-api.md) as Express middleware, at whatever path it is mounted.
  * @example app.use('/admin/webhooks', hookdeskAdmin(hookdesk, { authorize: (req) => isAdmin(req) }));
  */
 export function hookdeskAdmin(hookdesk: AdminSource, options: ExpressAdminOptions): RequestHandler {

@@ -14,7 +14,7 @@ export async function createHelpdeskApp({
   const hookdesk = createHookdesk({ storage, allowPrivateNetworks }); // true lets webhooks reach localhost
   const app = new Koa();
 
-  // The admin API (ADMIN-API.md) below `prefix`, guarded by your own check: here a bearer token.
+  // The admin API (docs/admin-api.md) below `prefix`, guarded by your own check: here a bearer token.
   app.use(hookdeskAdmin(hookdesk, { prefix: '/admin/webhooks', authorize: bearerToken(adminToken) }));
 
   // Your ticket routes: the middleware reports the event once the route answers 2xx.

@@ -25,7 +25,7 @@ function normalizePrefix(prefix: unknown): string {
 }
 
 /**
- * The Hookdesk admin API (ADMIN-API.md) as Koa middleware, serving the paths below `prefix`.
+ * The Hookdesk admin API (docs/admin-api.md) as Koa middleware, serving the paths below `prefix`.
  * @example app.use(hookdeskAdmin(hookdesk, { prefix: '/admin/webhooks', authorize: (ctx) => isAdmin(ctx) }));
  */
 export function hookdeskAdmin(hookdesk: AdminSource, options: KoaAdminOptions): Middleware {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBody } from '@hookdesk/wire';
 
-// The WIRE.md worked example, byte for byte.
+// The docs/wire.md worked example, byte for byte.
 export const WIRE_KEY = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 export const WIRE_BODY =
   '{"uuid":"3f1c9a4e-6b1d-4c39-9a55-2a7f0c1e8b6d","event":"ticket.updated","created_at":"2026-11-28T08:30:00.000Z","ticket":{"id":42,"subject":"Printer on fire ☃","status":"closed","priority":"urgent"},"changes":{"status":{"old":"open","new":"closed"}}}';

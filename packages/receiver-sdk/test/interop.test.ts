@@ -21,7 +21,7 @@ function signWithPython(key: string, id: string, timestamp: number, body: Buffer
 }
 
 describe('interop: a Python script using only hmac signs, the SDK verifies', () => {
-  it('reproduces the WIRE.md worked example', () => {
+  it('reproduces the docs/wire.md worked example', () => {
     const headers = signWithPython(
       WIRE_KEY,
       '3f1c9a4e-6b1d-4c39-9a55-2a7f0c1e8b6d',

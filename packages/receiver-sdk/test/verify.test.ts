@@ -36,7 +36,7 @@ function verificationError(run: () => unknown): WebhookVerificationError {
   throw new Error('expected a WebhookVerificationError');
 }
 
-describe('verify: the WIRE.md worked example', () => {
+describe('verify: the docs/wire.md worked example', () => {
   it('verifies X-Hookdesk-Signature and types the event', () => {
     const event = verify(
       body,

@@ -20,9 +20,9 @@ import { isoToMs, parseSortKey, sortKey, timePrefix } from './sort-key.js';
 import { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
 import { validInput } from './valid-input.js';
 
-/** `limit` when the request has none (ADMIN-API.md). */
+/** `limit` when the request has none (docs/admin-api.md). */
 export const DEFAULT_LOG_PAGE_SIZE = 50;
-/** The largest `limit` a page may have (ADMIN-API.md). */
+/** The largest `limit` a page may have (docs/admin-api.md). */
 export const MAX_LOG_PAGE_SIZE = 500;
 /** Entries read per batch when purging. */
 const PURGE_BATCH = 500;

@@ -7,8 +7,8 @@ export class UnreadableValue {
 }
 
 /**
- * Keyv's default serializer is the hidden cost (DESIGN.md: ~19k ops/s against JSON's ~60k on a
- * 2 KB record), and its deserializer turns a broken value into a silent miss. These keep JSON
+ * Keyv's default serializer is a large share of a record's cost (bench/README.md), and its
+ * deserializer turns a broken value into a silent miss. These keep JSON
  * and turn anything that is not a `{ value, expires }` envelope into an `UnreadableValue`.
  */
 export function serialize(data: unknown): string {

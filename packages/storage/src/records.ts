@@ -56,7 +56,7 @@ export interface SmartRuleRecord {
   description: string | null;
   active: boolean;
   categories: string[];
-  /** Validated by core (ADMIN-API.md, "SmartRule"); storage keeps it as JSON. */
+  /** Validated by core (docs/admin-api.md, "SmartRule"); storage keeps it as JSON. */
   workSchedule: unknown;
   conditions: unknown;
   action: { type: 'trigger_webhook'; url: string };
@@ -104,7 +104,7 @@ export interface DeliveryRecord {
   attempts: DeliveryAttempt[];
   /**
    * Why the delivery is `failed` without an attempt saying so: it could not be sent at all (its
-   * body over the limit, its webhook deleted or inactive; ADMIN-API.md, "LogSummary"). Absent
+   * body over the limit, its webhook deleted or inactive; docs/admin-api.md, "LogSummary"). Absent
    * otherwise, and on records written before this field existed; the next attempt removes it.
    */
   error?: string;
@@ -116,7 +116,7 @@ export interface DeliveryRecord {
   bodyTooLarge?: { bytes: number; limit: number };
 }
 
-/** What the log listing returns per entry (ADMIN-API.md, "LogSummary"). */
+/** What the log listing returns per entry (docs/admin-api.md, "LogSummary"). */
 export type DeliverySummary = Omit<
   DeliveryRecord,
   'body' | 'headers' | 'signature' | 'attempts' | 'error' | 'bodyTooLarge'
@@ -151,7 +151,7 @@ export interface QueuedDelivery {
   /** Epoch milliseconds at which the next attempt is due. */
   dueAt: number;
   /**
-   * A resend: one attempt, never retried automatically (ADMIN-API.md). Kept with the entry, so it
+   * A resend: one attempt, never retried automatically (docs/admin-api.md). Kept with the entry, so it
    * holds after a restart too; scheduling the entry again without `once` keeps it.
    */
   once?: boolean;

@@ -1,4 +1,4 @@
-/** Every event name a Hookdesk delivery can carry (WIRE.md, "Body"). */
+/** Every event name a Hookdesk delivery can carry (docs/wire.md, "Body"). */
 export const EVENT_TYPES = [
   'ticket.created',
   'ticket.updated',

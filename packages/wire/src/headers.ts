@@ -39,7 +39,7 @@ export interface SignedHeadersInput {
   userAgent: string;
 }
 
-/** Every header WIRE.md puts on a request, lowercase names. */
+/** Every header docs/wire.md puts on a request, lowercase names. */
 export function signedHeaders(input: SignedHeadersInput): Record<string, string> {
   const [current] = input.keys;
   if (current === undefined) throw new TypeError('`keys` must hold at least the current key.');

@@ -6,7 +6,7 @@ export const MAX_KEY_BYTES = 64;
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** A new key: `whsec_` + base64 of 32 random bytes (WIRE.md, "Key"). */
+/** A new key: `whsec_` + base64 of 32 random bytes (docs/wire.md, "Key"). */
 export function generateKey(): string {
   return KEY_PREFIX + randomBytes(32).toString('base64');
 }

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeEventBody, signedHeaders, signSha1, signStandard } from '../src/index.js';
 
-// The worked example of WIRE.md, byte for byte: receivers in other languages depend on it.
+// The worked example of docs/wire.md, byte for byte: receivers in other languages depend on it.
 const KEY = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const BODY =
   '{"uuid":"3f1c9a4e-6b1d-4c39-9a55-2a7f0c1e8b6d","event":"ticket.updated","created_at":"2026-11-28T08:30:00.000Z","ticket":{"id":42,"subject":"Printer on fire ☃","status":"closed","priority":"urgent"},"changes":{"status":{"old":"open","new":"closed"}}}';
 const TIMESTAMP = 1795854605;
 
-describe('WIRE.md worked example', () => {
+describe('docs/wire.md worked example', () => {
   const body = Buffer.from(BODY, 'utf8');
 
   it('is 252 bytes', () => {
@@ -36,7 +36,7 @@ describe('WIRE.md worked example', () => {
     );
   });
 
-  it('puts every WIRE.md header on a request', () => {
+  it('puts every docs/wire.md header on a request', () => {
     const headers = signedHeaders({
       event: 'ticket.updated',
       uuid: '3f1c9a4e-6b1d-4c39-9a55-2a7f0c1e8b6d',

@@ -94,7 +94,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
 }
 
 /**
- * The admin API contract of ADMIN-API.md and the ticket hooks, written once, run against a real
+ * The admin API contract of docs/admin-api.md and the ticket hooks, written once, run against a real
  * listening app of every adapter.
  */
 export function adminContractSuite(

@@ -48,7 +48,7 @@ async function eventually<T>(
 }
 
 /**
- * EXAMPLES.md's helpdesk, driven from outside as a user would: start it as a process, create a
+ * docs/examples.md's helpdesk, driven from outside as a user would: start it as a process, create a
  * webhook through the admin API, create and edit tickets, see signed deliveries arrive and listed,
  * make the receiver fail, see retries and a `failed` entry, resend it, deactivate and delete the
  * webhook, restart and find everything still there.
@@ -207,7 +207,7 @@ export function exampleHelpdeskE2E(api: ConformanceTestApi, options: ExampleHelp
 
       // Restart: tickets, webhooks, the log and the key are all still there.
       const logsBefore = await admin('GET', '/logs');
-      // Within EXAMPLES.md's 10 s; pnpm's own exit status reports the signal, so the app's
+      // Within docs/examples.md's 10 s; pnpm's own exit status reports the signal, so the app's
       // clean stop shows in its output.
       const stopping = Date.now();
       await app.stop('SIGTERM');

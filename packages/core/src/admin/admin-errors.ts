@@ -32,7 +32,7 @@ export function jsonResponse(
 }
 
 /**
- * The ADMIN-API.md error shape for any thrown value. Hookdesk errors keep their status, code and
+ * The docs/admin-api.md error shape for any thrown value. Hookdesk errors keep their status, code and
  * message; anything else is a 500 whose message hides internals (the adapter logs the cause).
  */
 export function errorResponse(error: unknown): AdminHttpResponse {

@@ -77,7 +77,7 @@ function normalizePath(path: string): string {
 }
 
 /**
- * The admin HTTP API of ADMIN-API.md as one framework-neutral function: request in, response out.
+ * The admin HTTP API of docs/admin-api.md as one framework-neutral function: request in, response out.
  * The Express and Koa adapters only translate to and from it, so both behave the same.
  */
 export function createAdminHandler<Native = unknown>(

@@ -41,7 +41,7 @@ function queryObject(query: URLSearchParams): Record<string, string> {
 
 const ok = (body: unknown): RouteOutput => ({ status: 200, body });
 
-/** Every route of ADMIN-API.md that the engine serves (the page and the OpenAPI document aside). */
+/** Every route of docs/admin-api.md that the engine serves (the page and the OpenAPI document aside). */
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   {
     method: 'GET',

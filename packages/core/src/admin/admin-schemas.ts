@@ -115,7 +115,7 @@ export const smartRuleView = z.object({
   categories: z.array(z.string()),
   workSchedule: z
     .unknown()
-    .describe('null (around the clock) or { timeZone, hours, holidays }: see ADMIN-API.md'),
+    .describe('null (around the clock) or { timeZone, hours, holidays }: see docs/admin-api.md'),
   conditions: z.unknown().describe('{ all: [...] } or { any: [...] } of field, change and time conditions'),
   action: z.object({ type: z.literal('trigger_webhook'), url: z.string() }),
   createdAt: isoTime,

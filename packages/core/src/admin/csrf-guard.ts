@@ -8,7 +8,7 @@ function single(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * The ADMIN-API.md CSRF rule for a request that changes state: refused with 403 when the browser
+ * The docs/admin-api.md CSRF rule for a request that changes state: refused with 403 when the browser
  * says it is cross-site (`Sec-Fetch-Site: cross-site`) or when it sends an `Origin` that is not the
  * API's own. (The JSON content type the body routes require forces a CORS preflight besides.)
  */

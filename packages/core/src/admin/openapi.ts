@@ -74,7 +74,10 @@ function queryParameters(): unknown[] {
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const errors = {
-    default: { description: 'An error in the ADMIN-API.md shape', content: json(outputSchema(errorView)) },
+    default: {
+      description: 'An error in the docs/admin-api.md shape',
+      content: json(outputSchema(errorView)),
+    },
   };
   for (const route of ADMIN_ROUTES) {
     const openApiPath = route.path.replace(/:([a-z]+)/g, '{$1}');
