@@ -41,10 +41,3 @@ export class ConflictError extends HookdeskError {
     super(message, 'conflict', 409, options);
   }
 }
-
-/** A delivery that cannot be built or recorded, e.g. a body over the size limit: 413. */
-export class DeliveryError extends HookdeskError {
-  constructor(message: string, code = 'delivery_failed', status = 413, options?: ErrorOptions) {
-    super(message, code, status, options);
-  }
-}

@@ -1,6 +1,6 @@
 import { createStorage } from '@hookdesk/storage';
 import { describe, expect, it } from 'vitest';
-import { StorageDeliveryQueue } from '../src/index.js';
+import { StorageDeliveryQueue } from '../src/storage-delivery-queue.js';
 import { FakeClock } from './support/fake-clock.js';
 import { until } from './support/until.js';
 

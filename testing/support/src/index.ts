@@ -1,3 +1,4 @@
+export * from './exported-names.js';
 export * from './services.js';
 export * from './test-api.js';
 export * from './tidy-on-close.js';

@@ -1,0 +1,15 @@
+import { exportedNames } from '@hookdesk/test-support';
+import { describe, expect, it } from 'vitest';
+
+// The public surface, pinned: a change to it is deliberate, and gets a changeset.
+describe('@hookdesk/koa exports', () => {
+  it('exactly these names, values and types alike', () => {
+    expect(exportedNames(new URL('../src/index.ts', import.meta.url))).toEqual([
+      'KoaAdminOptions',
+      'KoaTicketEventOptions',
+      'KoaTicketSelector',
+      'emitTicketEvent',
+      'hookdeskAdmin',
+    ]);
+  }, 30_000);
+});
