@@ -140,6 +140,10 @@ export const logEntryView = logSummaryView.extend({
   body: z.string(),
   headers: z.record(z.string(), z.string()),
   signature: z.string(),
+  // Only on a delivery that could not be sent at all (docs/admin-api.md): why, and for a body over
+  // the limit its size (its `body` is then an excerpt).
+  error: z.string().optional(),
+  bodyTooLarge: z.object({ bytes: z.number().int(), limit: z.number().int() }).optional(),
   attempts: z.array(
     z.object({
       number: z.number().int(),
