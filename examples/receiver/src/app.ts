@@ -20,7 +20,7 @@ export interface ReceiverAppOptions {
   failOnceTicketId?: string;
 }
 
-/** `POST /webhooks` through the SDK's Express helper, and `GET /events`. */
+/** `POST /webhooks` through the SDK's Express helper, `GET /events`, and a JSON 404 for anything else. */
 export function createReceiverApp(options: ReceiverAppOptions): { app: Express; events: ProcessedEvent[] } {
   const events: ProcessedEvent[] = [];
   const failed = new Set<string>();
@@ -50,6 +50,15 @@ export function createReceiverApp(options: ReceiverAppOptions): { app: Express; 
   );
   app.get('/events', (_req, res) => {
     res.json(events);
+  });
+  // JSON like every other answer here, never Express's HTML page.
+  app.use((req, res) => {
+    res.status(404).json({
+      error: {
+        code: 'not_found',
+        message: `${req.method} ${req.path} is not a route of this receiver: deliveries go to POST /webhooks, and GET /events lists what it processed.`,
+      },
+    });
   });
   return { app, events };
 }

@@ -204,6 +204,13 @@ describe('examples/receiver', () => {
       { uuid: uuid(slow), event: 'ticket.created', ticketId: 3 },
       { uuid: uuid(failing), event: 'ticket.created', ticketId: 13 },
     ]);
+
+    // Any other route: a JSON 404 that says where deliveries go.
+    const unknown = await fetch(`${url}/webhook`, { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/json/);
+    const answer = (await unknown.json()) as { error: { message: string } };
+    expect(answer.error.message).toContain('POST /webhooks');
   });
 
   it('with HOOKDESK_ACCEPT_SHA1_ONLY=1 processes sha1-only requests once, still refusing stale ones', async () => {
