@@ -13,6 +13,7 @@ export type {
   AuthorizeResult,
 } from './admin/admin-http.js';
 export type { AdminOperations, AdminSource } from './admin/admin-operations.js';
+export type { ExtensionAdminRoute, RouteInput, RouteOutput } from './admin/admin-routes.js';
 export { bearerToken } from './admin/bearer-token.js';
 export { buildOpenApiDocument } from './admin/openapi.js';
 export { DEFAULT_ADMIN_BODY_LIMIT } from './admin/read-json-body.js';
@@ -27,6 +28,12 @@ export {
   ValidationError,
 } from './errors.js';
 export { MAX_EVENT_ID_LENGTH } from './event-id.js';
+export type {
+  ExtensionContext,
+  HookdeskExtension,
+  TicketEvent,
+  TicketEventListener,
+} from './extension.js';
 export {
   createHookdesk,
   type EmitPayloads,
@@ -69,95 +76,6 @@ export {
   type RetryPolicy,
 } from './retry-policy.js';
 export {
-  CHANGE_OPS,
-  type ChangeCondition,
-  type ChangeOp,
-  type Condition,
-  type ConditionGroup,
-  type ConditionNode,
-  conditionsSchema,
-  FIELD_OPS,
-  type FieldCondition,
-  type FieldOp,
-  MAX_CONDITION_DEPTH,
-  MAX_CONDITION_NODES,
-  type Scalar,
-  TIME_ANCHORS,
-  type TimeAnchor,
-  type TimeCondition,
-} from './rules/condition-schema.js';
-export {
-  type CompiledRule,
-  compileRule,
-  evaluateConditions,
-  nextMatchTime,
-  type RuleContext,
-  type RuleDefinition,
-  type RuleMatcher,
-  ruleMatches,
-  type TicketAnchors,
-  type TicketChanges as RuleTicketChanges,
-} from './rules/conditions.js';
-export {
-  decideFiring,
-  type FiringDecision,
-  type FiringState,
-  type MatchKind,
-  matchKind,
-} from './rules/rule-firing.js';
-export { type PreviewItem, previewRule } from './rules/rule-preview.js';
-export {
-  evaluateTicketEvent,
-  type RuleOutcome,
-  type RuleTicket,
-  type SweepRule,
-  sweepRules,
-} from './rules/rule-sweeper.js';
-export type { EvaluableRule, SmartRule } from './rules/smart-rule.js';
-export {
-  DEFAULT_CLOSED_TICKET_RETENTION_MS,
-  DEFAULT_FIRING_LEASE_MS,
-  DEFAULT_SWEEP_INTERVAL_MS,
-  DEFAULT_SWEEP_PAGE_SIZE,
-  type SmartRuleOptions,
-  type TicketSource,
-} from './rules/smart-rule-options.js';
-export {
-  type SmartRuleInput,
-  type SmartRulePatch,
-  smartRuleCreateSchema,
-  smartRulePatchSchema,
-  smartRuleUrlsToCheck,
-} from './rules/smart-rule-schema.js';
-export {
-  DEFAULT_PREVIEW_LIMIT,
-  type SmartRulePreview,
-  type SmartRulePreviewItem,
-  type SmartRuleSweepResult,
-} from './rules/smart-rule-service.js';
-export {
-  nextTicketState,
-  type TicketEvent,
-  type TicketIndexOptions,
-  type TicketState,
-  ticketIdOf,
-  withFired,
-} from './rules/ticket-index.js';
-export {
-  isTimeZone,
-  WEEKDAYS,
-  type Weekday,
-  type WorkRange,
-  type WorkSchedule,
-  workScheduleSchema,
-} from './rules/work-schedule-schema.js';
-export {
-  addWorkingMs,
-  type WorkingClock,
-  workingClock,
-  workingMsBetween,
-} from './rules/working-hours.js';
-export {
   DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -170,6 +88,7 @@ export {
   specialPurpose,
 } from './ssrf-guard.js';
 export { StorageDeliveryQueue, type StorageDeliveryQueueOptions } from './storage-delivery-queue.js';
+export { targetUrlSchema } from './target-url-schema.js';
 export { USER_AGENT, VERSION } from './version.js';
 export {
   parseInput,

@@ -7,7 +7,6 @@ import type { DeliveryQueue } from './delivery-queue.js';
 import { DEFAULT_KEY_GRACE_MS } from './key-ring.js';
 import { type Logger, silentLogger } from './logger.js';
 import { DEFAULT_DISABLE_AFTER_MS, DEFAULT_JITTER, DEFAULT_RETRY_SCHEDULE_MS } from './retry-policy.js';
-import { resolveSmartRuleOptions, type SmartRuleOptions } from './rules/smart-rule-options.js';
 import {
   DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -15,8 +14,8 @@ import {
 } from './sender.js';
 import type { Resolver } from './ssrf-guard.js';
 
-/** Options of `createHookdesk`; the smart-rule ones are described on `SmartRuleOptions`. */
-export interface HookdeskOptions extends SmartRuleOptions {
+/** Options of `createHookdesk` (smart rules take theirs in `installSmartRules`, `@hookdesk/smart-rules`). */
+export interface HookdeskOptions {
   /** Where webhooks, settings, the log and the queue live: `await createStorage(…)` from `@hookdesk/storage`. */
   storage: HookdeskStorage;
   /**
@@ -115,8 +114,8 @@ export interface HookdeskOptions extends SmartRuleOptions {
   process?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<HookdeskOptions, 'queue' | 'meterProvider' | 'ticketSource'>> &
-  Pick<HookdeskOptions, 'queue' | 'meterProvider' | 'ticketSource'>;
+export type ResolvedOptions = Required<Omit<HookdeskOptions, 'queue' | 'meterProvider'>> &
+  Pick<HookdeskOptions, 'queue' | 'meterProvider'>;
 
 const defaultResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
@@ -191,6 +190,5 @@ export function resolveOptions(options: HookdeskOptions): ResolvedOptions {
     cacheMs: options.cacheMs ?? 1000,
     pollIntervalMs: positive(options, 'pollIntervalMs', 1000),
     process: options.process ?? true,
-    ...resolveSmartRuleOptions(options),
   };
 }

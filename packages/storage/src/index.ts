@@ -5,6 +5,7 @@ export {
   type StorageOptions,
 } from './create-storage.js';
 export { DEFAULT_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE } from './delivery-log-repository.js';
+export { type EntityLayout, entityRepository } from './entity-repository.js';
 export {
   CorruptRecordError,
   InvalidCursorError,
@@ -19,8 +20,15 @@ export {
   wireIterator,
 } from './lmdb-store.js';
 export { MemoryOrderedIndex } from './memory-ordered-index.js';
-export type { IndexEntry, IndexRange, IndexUpdate, OrderedIndex } from './ordered-index.js';
+export {
+  type IndexEntry,
+  type IndexRange,
+  type IndexUpdate,
+  type OrderedIndex,
+  writeInOrder,
+} from './ordered-index.js';
 export { DEFAULT_POSTGRES_INDEX_TABLE } from './postgres-ordered-index.js';
+export { RecordStore } from './record-store.js';
 export type {
   DeliveryAttempt,
   DeliveryRecord,
@@ -32,7 +40,6 @@ export type {
   QueuedDelivery,
   RetiredKey,
   SettingsRecord,
-  SmartRuleRecord,
   WebhookDeliveryHealth,
   WebhookRecord,
 } from './records.js';
@@ -44,11 +51,10 @@ export type {
   EntityRepository,
   HookdeskStorage,
   SettingsRepository,
-  SmartRuleRepository,
   WebhookRepository,
 } from './repositories.js';
 export { DEFAULT_RETENTION_DAYS, type RetentionOption } from './retention.js';
-export type { RuleFiringIntent, RuleFiringRepository } from './rule-firing-repository.js';
+export { parseSortKey, sortKey, timePrefix } from './sort-key.js';
 export { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
 export type { StoreOption } from './store-backend.js';
-export type { TicketStateRecord, TicketStateRepository } from './ticket-state-repository.js';
+export { validInput } from './valid-input.js';

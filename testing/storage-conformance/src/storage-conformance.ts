@@ -4,17 +4,16 @@ import {
   type DeliveryAttempt,
   type DeliveryRecord,
   type DeliveryStatus,
+  type EntityRepository,
   type HookdeskStorage,
   INDEX_SETS,
   InvalidCursorError,
   type LogFilter,
   RecordNotFoundError,
-  type SmartRuleRecord,
   STORAGE_KEYS,
   type WebhookRecord,
 } from '@hookdesk/storage';
 import type { ConformanceTestApi } from '@hookdesk/test-support';
-import { smartRuleStorageCases } from './smart-rule-storage-conformance.js';
 
 export interface StorageConformanceOptions {
   /** Names the describe block, e.g. `redis`. */
@@ -40,26 +39,6 @@ export function makeWebhook(id: string, at: number, overrides: Partial<WebhookRe
     lastSuccessAt: null,
     lastFailureAt: null,
     failingSince: null,
-    ...overrides,
-  };
-}
-
-export function makeSmartRule(
-  id: string,
-  at: number,
-  overrides: Partial<SmartRuleRecord> = {},
-): SmartRuleRecord {
-  return {
-    id,
-    name: `Rule ${id}`,
-    description: null,
-    active: true,
-    categories: [],
-    workSchedule: null,
-    conditions: { all: [{ field: 'priority', op: 'is', value: 'urgent' }] },
-    action: { type: 'trigger_webhook', url: `https://example.com/rules/${id}` },
-    createdAt: minutes(at),
-    updatedAt: minutes(at),
     ...overrides,
   };
 }
@@ -207,51 +186,13 @@ export function storageConformanceSuite(
       });
     });
 
-    for (const kind of ['webhooks', 'smartRules'] as const) {
-      const make = (id: string, at: number) =>
-        kind === 'webhooks' ? makeWebhook(id, at) : makeSmartRule(id, at);
-      const keyOf = kind === 'webhooks' ? STORAGE_KEYS.webhook : STORAGE_KEYS.smartRule;
-
-      describe(kind, () => {
-        it('creates, reads, replaces, lists oldest first and deletes', async () => {
-          const repo = storage[kind] as HookdeskStorage['webhooks'];
-          expect(await repo.list()).toEqual([]);
-          expect(await repo.get('b')).toBeUndefined();
-          await repo.put(make('b', 5) as never);
-          await repo.put(make('a', 9) as never);
-          await repo.put(make('c:with/odd id', 1) as never);
-          expect((await repo.list()).map((item) => item.id)).toEqual(['c:with/odd id', 'b', 'a']);
-          const replaced = { ...make('b', 5), name: 'Renamed', active: false };
-          await repo.put(replaced as never);
-          expect(await repo.get('b')).toEqual(replaced);
-          expect(await repo.list()).toHaveLength(3);
-          expect(await repo.delete('b')).toBe(true);
-          expect(await repo.delete('b')).toBe(false);
-          expect(await repo.get('b')).toBeUndefined();
-          expect((await repo.list()).map((item) => item.id)).toEqual(['c:with/odd id', 'a']);
-        });
-
-        it('rejects a corrupt record on get and list with a CorruptRecordError naming the key', async () => {
-          const repo = storage[kind] as HookdeskStorage['webhooks'];
-          await repo.put(make('x', 1) as never);
-          await storage.keyv.set(keyOf('x'), { ...make('x', 1), createdAt: 42, active: 'maybe' });
-          for (const read of [() => repo.get('x'), () => repo.list()]) {
-            const error = await read().catch((caught: unknown) => caught);
-            expect(error).toBeInstanceOf(CorruptRecordError);
-            expect((error as Error).message).toContain(keyOf('x'));
-          }
-        });
-
-        it('refuses an invalid record and writes nothing', async () => {
-          const repo = storage[kind] as HookdeskStorage['webhooks'];
-          await expect(repo.put({ ...make('y', 1), createdAt: 'yesterday' } as never)).rejects.toThrow(
-            /createdAt/,
-          );
-          expect(await repo.get('y')).toBeUndefined();
-          expect(await repo.list()).toEqual([]);
-        });
-      });
-    }
+    entityRepositoryCases(test, {
+      name: 'webhooks',
+      storage: () => storage,
+      repo: () => storage.webhooks,
+      make: makeWebhook,
+      keyOf: STORAGE_KEYS.webhook,
+    });
 
     it("writes a webhook's delivery health apart from its record, never over an edit", async () => {
       const webhook = makeWebhook('h', 1);
@@ -814,7 +755,70 @@ export function storageConformanceSuite(
         expect(await storage.queue.size()).toBe(0);
       });
     });
+  });
+}
 
-    smartRuleStorageCases(test, () => storage);
+/** What `entityRepositoryCases` tests: a repository of records with an id and `createdAt`, over `storage`. */
+export interface EntityRepositorySubject<T extends { id: string; createdAt: string }> {
+  /** Names the describe block, e.g. `webhooks`. */
+  name: string;
+  /** The test's storage (its Keyv store, to plant corrupt values). */
+  storage: () => HookdeskStorage;
+  repo: () => EntityRepository<T>;
+  /** A valid record created `at` minutes after the base time. */
+  make(id: string, at: number): T;
+  /** The record's key in the store. */
+  keyOf(id: string): string;
+}
+
+/**
+ * The cases of an entity repository (webhooks here; smart rules run them on theirs): put, get,
+ * list oldest first, delete, corrupt values, invalid input.
+ */
+export function entityRepositoryCases<T extends { id: string; createdAt: string }>(
+  test: ConformanceTestApi,
+  subject: EntityRepositorySubject<T>,
+): void {
+  const { describe, it, expect } = test;
+  const { make, keyOf } = subject;
+  describe(subject.name, () => {
+    it('creates, reads, replaces, lists oldest first and deletes', async () => {
+      const repo = subject.repo();
+      expect(await repo.list()).toEqual([]);
+      expect(await repo.get('b')).toBeUndefined();
+      await repo.put(make('b', 5) as never);
+      await repo.put(make('a', 9) as never);
+      await repo.put(make('c:with/odd id', 1) as never);
+      expect((await repo.list()).map((item) => item.id)).toEqual(['c:with/odd id', 'b', 'a']);
+      const replaced = { ...make('b', 5), name: 'Renamed', active: false };
+      await repo.put(replaced as never);
+      expect(await repo.get('b')).toEqual(replaced);
+      expect(await repo.list()).toHaveLength(3);
+      expect(await repo.delete('b')).toBe(true);
+      expect(await repo.delete('b')).toBe(false);
+      expect(await repo.get('b')).toBeUndefined();
+      expect((await repo.list()).map((item) => item.id)).toEqual(['c:with/odd id', 'a']);
+    });
+
+    it('rejects a corrupt record on get and list with a CorruptRecordError naming the key', async () => {
+      const repo = subject.repo();
+      const storage = subject.storage();
+      await repo.put(make('x', 1) as never);
+      await storage.keyv.set(keyOf('x'), { ...make('x', 1), createdAt: 42, active: 'maybe' });
+      for (const read of [() => repo.get('x'), () => repo.list()]) {
+        const error = await read().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(CorruptRecordError);
+        expect((error as Error).message).toContain(keyOf('x'));
+      }
+    });
+
+    it('refuses an invalid record and writes nothing', async () => {
+      const repo = subject.repo();
+      await expect(repo.put({ ...make('y', 1), createdAt: 'yesterday' } as never)).rejects.toThrow(
+        /createdAt/,
+      );
+      expect(await repo.get('y')).toBeUndefined();
+      expect(await repo.list()).toEqual([]);
+    });
   });
 }
