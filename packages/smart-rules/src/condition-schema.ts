@@ -268,7 +268,7 @@ function walk(
 
 /**
  * `conditions` of a smart rule: a group `{ all: […] }` or `{ any: […] }` of conditions and groups
- * (ADMIN-API.md). Limits: `MAX_CONDITION_DEPTH` levels, `MAX_CONDITION_NODES` nodes, 50 items a group.
+ * (docs/admin-api.md). Limits: `MAX_CONDITION_DEPTH` levels, `MAX_CONDITION_NODES` nodes, 50 items a group.
  */
 export const conditionsSchema = z
   .unknown()

@@ -13,7 +13,7 @@ import { type WorkingClock, workingClock } from './working-hours.js';
 
 /**
  * The instants (epoch ms, or `null` when unknown) time conditions count from. The engine resolves
- * them as ADMIN-API.md says (`created_at`, else the `ticket.created` event seen; …); any object with
+ * them as docs/admin-api.md says (`created_at`, else the `ticket.created` event seen; …); any object with
  * these four fields will do, so a stored ticket state can be passed as it is.
  */
 export interface TicketAnchors {
@@ -23,7 +23,7 @@ export interface TicketAnchors {
   dueAt: number | null;
 }
 
-/** `changes` of a `ticket.updated` event (WIRE.md): `{ field: { old, new } }` per top-level field. */
+/** `changes` of a `ticket.updated` event (docs/wire.md): `{ field: { old, new } }` per top-level field. */
 export type TicketChanges = Record<string, { old: unknown; new: unknown }>;
 
 /** Everything a rule's conditions are evaluated against. */

@@ -31,7 +31,7 @@ const REARM: FiringDecision = { fire: false, next: 'armed', transition: 'rearm' 
 const IDLE: FiringDecision = { fire: false, next: 'armed', transition: 'idle' };
 
 /**
- * The fire-once state machine of ADMIN-API.md "Firing": a rule fires when a ticket goes from not
+ * The fire-once state machine of docs/admin-api.md "Firing": a rule fires when a ticket goes from not
  * matching to matching, and re-arms only when the ticket stops matching. A match that exists only
  * through this event's change fires (when armed) and leaves the pair armed, because the match ends
  * with the event: a rule made of change conditions fires once per event carrying the change.

@@ -48,7 +48,7 @@ const unknownFields = {
       : undefined,
 };
 
-/** Body of "create a smart rule" (ADMIN-API.md, "SmartRule"). Unknown fields are refused. */
+/** Body of "create a smart rule" (docs/admin-api.md, "SmartRule"). Unknown fields are refused. */
 export const smartRuleCreateSchema = z.strictObject(
   {
     name,

@@ -4,7 +4,7 @@ import { smartRuleCreateSchema } from './smart-rule-schema.js';
 import type { SmartRuleRecord } from './storage/smart-rule-record.js';
 import type { WorkSchedule } from './work-schedule-schema.js';
 
-/** A smart rule as the admin API shows it (ADMIN-API.md, "SmartRule"). */
+/** A smart rule as the admin API shows it (docs/admin-api.md, "SmartRule"). */
 export interface SmartRule {
   id: string;
   name: string;

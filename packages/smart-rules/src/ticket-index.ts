@@ -25,7 +25,7 @@ export interface TicketState extends TicketAnchors {
 export interface TicketEvent {
   type: 'ticket.created' | 'ticket.updated';
   ticket: unknown;
-  /** WIRE.md `changes`, when the previous ticket was known. */
+  /** docs/wire.md `changes`, when the previous ticket was known. */
   changes?: TicketChanges | undefined;
   /** The event's time, epoch ms. */
   at: number;
@@ -66,7 +66,7 @@ export function ticketIdOf(ticket: unknown): string | null {
 }
 
 /**
- * The new state of a ticket after an event, as ADMIN-API.md "Time anchors" says:
+ * The new state of a ticket after an event, as docs/admin-api.md "Time anchors" says:
  * - `createdAt`: the ticket's `created_at`, else the `ticket.created` event's time, else (a ticket that
  *   predates the install, first seen on an update) the first event Hookdesk saw;
  * - `updatedAt`: `updated_at`, else this event's time;

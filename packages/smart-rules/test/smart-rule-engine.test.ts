@@ -21,7 +21,7 @@ async function triggered(storage: Awaited<ReturnType<typeof harness>>['storage']
 }
 
 describe('smart rules: admin methods', () => {
-  it('creates, reads, lists, edits and deletes rules in the ADMIN-API.md shape', async () => {
+  it('creates, reads, lists, edits and deletes rules in the docs/admin-api.md shape', async () => {
     const { rules, clock } = await harness();
     const created = await rules.create({
       name: '  Urgent tickets ',
