@@ -117,6 +117,16 @@ export interface HookdeskOptions {
 export type ResolvedOptions = Required<Omit<HookdeskOptions, 'queue' | 'meterProvider'>> &
   Pick<HookdeskOptions, 'queue' | 'meterProvider'>;
 
+/** Options `createHookdesk` took before smart rules moved to `@hookdesk/smart-rules`. */
+const MOVED_TO_SMART_RULES = [
+  'sweepIntervalMs',
+  'sweepPageSize',
+  'closedStatuses',
+  'closedTicketRetentionMs',
+  'ticketSource',
+  'firingLeaseMs',
+] as const;
+
 const defaultResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
 function positive(
@@ -147,6 +157,14 @@ export function resolveOptions(options: HookdeskOptions): ResolvedOptions {
   const { storage } = options;
   if (!storage || typeof storage !== 'object' || !storage.log || !storage.queue || !storage.webhooks) {
     throw new TypeError('`storage` is required: pass `await createStorage()` from @hookdesk/storage.');
+  }
+  // Smart rules take these since they became a package of their own; silently ignoring one would
+  // leave a host's sweep interval (say) at its default.
+  const moved = MOVED_TO_SMART_RULES.find((name) => name in options);
+  if (moved) {
+    throw new TypeError(
+      `\`${moved}\` is a smart-rule option: pass it to installSmartRules(hookdesk, { ${moved} }) from @hookdesk/smart-rules.`,
+    );
   }
   const retrySchedule = options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_MS;
   if (!Array.isArray(retrySchedule) || retrySchedule.some((d) => typeof d !== 'number' || !(d >= 0))) {

@@ -52,6 +52,12 @@ describe('hookdesk.onTicketEvent', () => {
 });
 
 describe('hookdesk.extend', () => {
+  it('refuses a smart-rule option given to createHookdesk, saying where it goes now', async () => {
+    await expect(harness({ sweepIntervalMs: 0 } as never)).rejects.toThrow(
+      '`sweepIntervalMs` is a smart-rule option: pass it to installSmartRules(hookdesk, { sweepIntervalMs })',
+    );
+  });
+
   it('starts the extension with the engine, stops it first in close(), and refuses a second of a name', async () => {
     const { hookdesk } = await harness();
     const calls: string[] = [];

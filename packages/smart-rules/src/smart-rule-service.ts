@@ -28,7 +28,7 @@ import {
   withFired,
 } from './ticket-index.js';
 
-/** One ticket of `previewSmartRule`: a dry run, nothing is sent or recorded. */
+/** One ticket of `rules.preview()`: a dry run, nothing is sent or recorded. */
 export interface SmartRulePreviewItem {
   ticketId: string;
   /** The ticket as Hookdesk last saw it. */
@@ -93,7 +93,7 @@ export interface SmartRuleServiceDeps {
   ): Promise<string[]>;
 }
 
-/** Most items `previewSmartRule` returns by default. */
+/** Most items `rules.preview()` returns by default. */
 export const DEFAULT_PREVIEW_LIMIT = 500;
 
 /**
