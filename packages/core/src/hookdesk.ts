@@ -260,9 +260,9 @@ export class Hookdesk {
   }
 
   /**
-   * The webhook deliveries and the smart rules of one ticket event, side by side: neither needs the
-   * other's result, and on the embedded store their writes then share commits, so the host waits
-   * for one disk flush instead of several in a row.
+   * The webhook deliveries and the listeners (`onTicketEvent`: smart rules) of one ticket event,
+   * side by side: neither needs the other's result, and on the embedded store their writes then
+   * share commits, so the host waits for one disk flush instead of several in a row.
    */
   async #ticketEvent<E extends 'ticket.created' | 'ticket.updated'>(
     event: E,
