@@ -2,15 +2,15 @@
 // conditions, some limited to categories) over 100,000 and 10,000 open tickets, and 100 rules on one
 // ticket event. `pnpm --filter @hookdesk/bench bench:rules`; BENCH_STRICT=1 exits 1 when a target is missed.
 import { performance } from 'node:perf_hooks';
-import type { Condition, ConditionGroup } from '../../packages/core/src/rules/condition-schema.js';
-import { previewRule } from '../../packages/core/src/rules/rule-preview.js';
+import type { Condition, ConditionGroup } from '../../packages/smart-rules/src/condition-schema.js';
+import { previewRule } from '../../packages/smart-rules/src/rule-preview.js';
 import {
   evaluateTicketEvent,
   type SweepRule,
   sweepRules,
-} from '../../packages/core/src/rules/rule-sweeper.js';
-import { nextTicketState, type TicketState, withFired } from '../../packages/core/src/rules/ticket-index.js';
-import type { WorkSchedule } from '../../packages/core/src/rules/work-schedule-schema.js';
+} from '../../packages/smart-rules/src/rule-sweeper.js';
+import { nextTicketState, type TicketState, withFired } from '../../packages/smart-rules/src/ticket-index.js';
+import type { WorkSchedule } from '../../packages/smart-rules/src/work-schedule-schema.js';
 
 const H = 3_600_000;
 const NOW = Date.parse('2026-11-30T12:00:00Z');

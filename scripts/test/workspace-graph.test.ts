@@ -69,6 +69,27 @@ describe('the workspace graph', () => {
     expect(findCycle(manifests)).toBeNull();
   });
 
+  it('keeps core free of smart rules: no dependency on @hookdesk/smart-rules, no import of it', () => {
+    const core = workspaceManifests().find((m) => m.name === '@hookdesk/core') as Manifest;
+    const deps = { ...core.dependencies, ...core.devDependencies, ...core.peerDependencies };
+    expect(Object.keys(deps)).not.toContain('@hookdesk/smart-rules');
+    const sources = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? sources(join(dir, entry.name))
+          : entry.name.endsWith('.ts')
+            ? [join(dir, entry.name)]
+            : [],
+      );
+    // Its admin handler names the package in a message; an import is `from '…'` or `import('…')`.
+    const importing = ['packages/core/src', 'packages/core/test']
+      .flatMap(sources)
+      .filter((file) =>
+        /(from |import\()'@hookdesk\/smart-rules/.test(readFileSync(join(root, file), 'utf8')),
+      );
+    expect(importing).toEqual([]);
+  });
+
   it('finds a cycle where one exists (the check itself works)', () => {
     const cycle = findCycle([
       { name: 'a', devDependencies: { b: 'workspace:^' } },

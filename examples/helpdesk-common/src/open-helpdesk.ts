@@ -1,4 +1,5 @@
 import { createHookdesk, type Hookdesk } from '@hookdesk/core';
+import { installSmartRules } from '@hookdesk/smart-rules';
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
 import type { ExampleConfig } from './example-config.js';
 import { createTicketService, type TicketService } from './ticket-service.js';
@@ -22,9 +23,9 @@ export async function openHelpdesk(config: ExampleConfig): Promise<Helpdesk> {
   const hookdesk = createHookdesk({
     storage,
     allowPrivateNetworks: config.allowPrivateNetworks,
-    sweepIntervalMs: config.sweepIntervalMs,
     ...(config.retrySchedule ? { retrySchedule: config.retrySchedule } : {}),
   });
+  installSmartRules(hookdesk, { sweepIntervalMs: config.sweepIntervalMs });
   await hookdesk.ready();
   const tickets = createTicketService(storage.keyv, hookdesk);
   // Before the first request: a ticket saved just before a crash gets its event now.

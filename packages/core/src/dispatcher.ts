@@ -22,6 +22,8 @@ export interface DispatcherParts {
   sender: Sender;
   events: HookdeskEvents;
   metrics: HookdeskMetrics;
+  /** The current URL of a delivery no webhook owns (a smart rule's), from the extension that recorded it. */
+  currentUrl(record: DeliveryRecord): Promise<string | undefined>;
 }
 
 interface AttemptOptions {
@@ -258,7 +260,7 @@ export class Dispatcher {
   async #currentUrl(record: DeliveryRecord, webhook: WebhookRecord | undefined): Promise<string> {
     if (webhook) return webhook.url;
     if (record.ruleId === null) return record.url;
-    return (await this.#p.storage.smartRules.get(record.ruleId))?.action.url ?? record.url;
+    return (await this.#p.currentUrl(record)) ?? record.url;
   }
 
   #settle(record: DeliveryRecord): void {

@@ -8,6 +8,7 @@ import type {
   WebhookRecord,
 } from '@hookdesk/storage';
 import { computeChanges, generateKey, keyPreview, type Ticket, type TicketChanges } from '@hookdesk/wire';
+import type { ExtensionAdminRoute } from './admin/admin-routes.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { Dispatcher } from './dispatcher.js';
 import { bodyTooLargeError, reportDropped, unsentDelivery } from './dropped-delivery.js';
@@ -19,22 +20,17 @@ import {
   type SharedEventBody,
 } from './event-body.js';
 import { assertEventId, deliveryUuidFor } from './event-id.js';
+import type { ExtensionContext, HookdeskExtension, TicketEvent, TicketEventListener } from './extension.js';
 import { type HookdeskEventMap, type HookdeskEventName, HookdeskEvents } from './hookdesk-events.js';
 import { KeyRing, retire, rotated } from './key-ring.js';
 import { createMetrics, type HookdeskMetrics } from './metrics.js';
 import { type HookdeskOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import type { SmartRule } from './rules/smart-rule.js';
-import {
-  type SmartRulePreview,
-  SmartRuleService,
-  type SmartRuleSweepResult,
-} from './rules/smart-rule-service.js';
-import type { TicketEvent } from './rules/ticket-index.js';
+import { parseInput } from './parse-input.js';
 import { Sender } from './sender.js';
 import { type AddressGuard, createAddressGuard, urlProblem } from './ssrf-guard.js';
 import { StorageDeliveryQueue } from './storage-delivery-queue.js';
 import { WebhookCache } from './webhook-cache.js';
-import { parseInput, webhookCreateSchema, webhookPatchSchema } from './webhook-schema.js';
+import { webhookCreateSchema, webhookPatchSchema } from './webhook-schema.js';
 import { successRate, toWebhook, type Webhook, type WebhookWithHealth } from './webhook-view.js';
 
 /** `GET M/api/settings`. */
@@ -116,7 +112,10 @@ export class Hookdesk {
   readonly #metrics: HookdeskMetrics;
   readonly #guard: AddressGuard;
   readonly #dispatcher: Dispatcher;
-  readonly #rules: SmartRuleService;
+  readonly #listeners: TicketEventListener[] = [];
+  readonly #extensions: HookdeskExtension[] = [];
+  #adminRoutes: readonly ExtensionAdminRoute[] = [];
+  #started = false;
   readonly #ready: Promise<void>;
   readonly #direct = new Set<Promise<unknown>>();
   #closing: Promise<void> | null = null;
@@ -159,21 +158,7 @@ export class Hookdesk {
       sender: this.#sender,
       events: this.#events,
       metrics: this.#metrics,
-    });
-    this.#rules = new SmartRuleService({
-      storage: o.storage,
-      clock: o.clock,
-      logger: o.logger,
-      cacheMs: o.cacheMs,
-      options: o,
-      urlProblem: (url) => urlProblem(new URL(url), this.#guard, o.resolve),
-      trigger: (ticket, rule, firing) =>
-        this.emit('smart_rule.triggered', {
-          ticket,
-          rule,
-          uuid: firing?.id,
-          createdAt: firing && new Date(firing.at),
-        }),
+      currentUrl: (record) => this.#extensionUrl(record),
     });
     this.#ready = this.#start();
     // Surfaced by every call that awaits it; this only keeps an unobserved failure from crashing the host.
@@ -184,8 +169,10 @@ export class Hookdesk {
     const settings = await this.#keyRing.get({ fresh: true });
     // Loaded now so the first event does not pay for reading every webhook.
     await this.#webhooks.list();
-    // Every process sweeps: the fire-once claims make the second sweeper of a ticket send nothing.
-    this.#rules.start();
+    // Every process starts its extensions (smart rules sweep in each: their claims make a second
+    // sweeper of a ticket send nothing).
+    this.#started = true;
+    if (!this.#closing) for (const extension of this.#extensions) extension.start?.();
     if (!this.#o.process) return;
     await this.#recover();
     if (!settings.active) this.#queue.pause();
@@ -274,9 +261,9 @@ export class Hookdesk {
   }
 
   /**
-   * The webhook deliveries and the smart rules of one ticket event, side by side: neither needs the
-   * other's result, and on the embedded store their writes then share commits, so the host waits
-   * for one disk flush instead of several in a row.
+   * The webhook deliveries and the listeners (`onTicketEvent`: smart rules) of one ticket event,
+   * side by side: neither needs the other's result, and on the embedded store their writes then
+   * share commits, so the host waits for one disk flush instead of several in a row.
    */
   async #ticketEvent<E extends 'ticket.created' | 'ticket.updated'>(
     event: E,
@@ -284,16 +271,19 @@ export class Hookdesk {
     ruleEvent: TicketEvent,
   ): Promise<string[]> {
     assertTicket(payload.ticket);
-    const [deliveries, rules] = await Promise.allSettled([
+    const [deliveries, ...heard] = await Promise.allSettled([
       this.emit(event, payload),
-      this.#rules.onTicketEvent(ruleEvent),
+      ...this.#listeners.map((listener) => listener(ruleEvent)),
     ]);
-    // Both fail on a ticket JSON cannot hold; the deliveries' error names `ticket`, where the rules'
-    // store write would report an outage. Whichever settles first must not decide which is seen.
+    // Both fail on a ticket JSON cannot hold; the deliveries' error names `ticket`, where a
+    // listener's store write would report an outage. Whichever settles first must not decide which is seen.
     if (deliveries.status === 'rejected') throw deliveries.reason;
-    if (rules.status === 'rejected') throw rules.reason;
-    const uuids = deliveries.value;
-    return rules.value.length > 0 ? [...uuids, ...rules.value] : uuids;
+    let uuids = deliveries.value;
+    for (const result of heard) {
+      if (result.status === 'rejected') throw result.reason;
+      if (result.value.length > 0) uuids = [...uuids, ...result.value];
+    }
+    return uuids;
   }
 
   /** Records the deliveries of any event; resolves with their uuids once the log and the queue hold them. */
@@ -624,55 +614,68 @@ export class Hookdesk {
     return record;
   }
 
-  // ---- smart rules --------------------------------------------------------------------------
+  // ---- extensions -------------------------------------------------------------------------
 
-  /** Every smart rule, oldest first. */
-  async listSmartRules(): Promise<SmartRule[]> {
-    await this.#ready;
-    return this.#rules.list();
-  }
-
-  /** @throws NotFoundError for an unknown id. */
-  async getSmartRule(id: string): Promise<SmartRule> {
-    await this.#ready;
-    return this.#rules.get(id);
-  }
-
-  /** @throws ValidationError (422) for an invalid body or an action URL the SSRF guard refuses. */
-  async createSmartRule(input: unknown): Promise<SmartRule> {
-    await this.#ready;
-    return this.#rules.create(input);
-  }
-
-  /** Any field of the create body; `active: false` stops the rule at once. */
-  async updateSmartRule(id: string, input: unknown): Promise<SmartRule> {
-    await this.#ready;
-    return this.#rules.update(id, input);
-  }
-
-  /** Deletes the rule and what it remembers of the tickets it fired for. */
-  async deleteSmartRule(id: string): Promise<void> {
-    await this.#ready;
-    return this.#rules.delete(id);
+  /**
+   * Subscribes to every ticket event the host records (`ticketCreated`, `ticketUpdated`, the
+   * adapters' hooks): the one way a package such as `@hookdesk/smart-rules` hears them. Listeners
+   * run side by side with the webhook deliveries; see `TicketEventListener`. Returns the unsubscribe.
+   */
+  onTicketEvent(listener: TicketEventListener): () => void {
+    if (typeof listener !== 'function')
+      throw new TypeError('`listener` must be a function (event) => uuids.');
+    this.#listeners.push(listener);
+    return () => {
+      const at = this.#listeners.indexOf(listener);
+      if (at !== -1) this.#listeners.splice(at, 1);
+    };
   }
 
   /**
-   * Dry run: the known open tickets the rule matches now or will as time passes, and when each
-   * would fire; sends and records nothing. At most `limit` items (default 500).
+   * Installs an extension: `setup` receives what the engine lends it (`ExtensionContext`) and
+   * returns its lifecycle, admin routes and URL lookup (`HookdeskExtension`). Its `start` runs once
+   * the engine has started (at once if it has), its `stop` first thing in `close()`.
+   * @throws TypeError when an extension of that name is installed already.
    */
-  async previewSmartRule(id: string, options: { limit?: number } = {}): Promise<SmartRulePreview> {
-    await this.#ready;
-    return this.#rules.preview(id, options.limit);
-  }
-
-  /**
-   * Runs a sweep now: time conditions over every open ticket, firing what came to match. The timer
-   * does this every `sweepIntervalMs`; call it yourself when that is 0.
-   */
-  async sweepSmartRules(): Promise<SmartRuleSweepResult> {
+  extend<E extends HookdeskExtension>(setup: (context: ExtensionContext) => E): E {
     this.#assertOpen();
-    await this.#ready;
-    return this.#rules.sweep();
+    const extension = setup(this.#extensionContext());
+    if (!extension || typeof extension.name !== 'string' || extension.name.length === 0) {
+      throw new TypeError('An extension must have a `name`.');
+    }
+    if (this.#extensions.some((e) => e.name === extension.name)) {
+      throw new TypeError(`The extension ${extension.name} is installed on this Hookdesk already.`);
+    }
+    this.#extensions.push(extension);
+    if (extension.adminRoutes) this.#adminRoutes = [...this.#adminRoutes, ...extension.adminRoutes];
+    if (this.#started) extension.start?.();
+    return extension;
+  }
+
+  /** The admin routes installed extensions add; `hookdeskAdmin(hookdesk)` serves them. */
+  adminRoutes(): readonly ExtensionAdminRoute[] {
+    return this.#adminRoutes;
+  }
+
+  #extensionContext(): ExtensionContext {
+    const o = this.#o;
+    return {
+      storage: this.#storage,
+      clock: o.clock,
+      logger: o.logger,
+      cacheMs: o.cacheMs,
+      urlProblem: (url) => urlProblem(new URL(url), this.#guard, o.resolve),
+      deliveryUuid: deliveryUuidFor,
+      assertOpen: () => this.#assertOpen(),
+    };
+  }
+
+  async #extensionUrl(record: DeliveryRecord): Promise<string | undefined> {
+    for (const extension of this.#extensions) {
+      const url = await extension.currentUrl?.(record);
+      if (url !== undefined) return url;
+    }
+    return undefined;
   }
 
   // ---- log ----------------------------------------------------------------------------------
@@ -751,7 +754,7 @@ export class Hookdesk {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       if (this.#resumeTimer !== null) this.#o.clock.clearTimeout(this.#resumeTimer);
-      await this.#rules.stop();
+      await Promise.all(this.#extensions.map((extension) => extension.stop?.()));
       this.#dispatcher.stop();
       await this.#ready.catch(() => {});
       await this.#queue.close();

@@ -7,7 +7,6 @@ import type { DeliveryQueue } from './delivery-queue.js';
 import { DEFAULT_KEY_GRACE_MS } from './key-ring.js';
 import { type Logger, silentLogger } from './logger.js';
 import { DEFAULT_DISABLE_AFTER_MS, DEFAULT_JITTER, DEFAULT_RETRY_SCHEDULE_MS } from './retry-policy.js';
-import { resolveSmartRuleOptions, type SmartRuleOptions } from './rules/smart-rule-options.js';
 import {
   DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -15,8 +14,8 @@ import {
 } from './sender.js';
 import type { Resolver } from './ssrf-guard.js';
 
-/** Options of `createHookdesk`; the smart-rule ones are described on `SmartRuleOptions`. */
-export interface HookdeskOptions extends SmartRuleOptions {
+/** Options of `createHookdesk` (smart rules take theirs in `installSmartRules`, `@hookdesk/smart-rules`). */
+export interface HookdeskOptions {
   /** Where webhooks, settings, the log and the queue live: `await createStorage(…)` from `@hookdesk/storage`. */
   storage: HookdeskStorage;
   /**
@@ -115,8 +114,18 @@ export interface HookdeskOptions extends SmartRuleOptions {
   process?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<HookdeskOptions, 'queue' | 'meterProvider' | 'ticketSource'>> &
-  Pick<HookdeskOptions, 'queue' | 'meterProvider' | 'ticketSource'>;
+export type ResolvedOptions = Required<Omit<HookdeskOptions, 'queue' | 'meterProvider'>> &
+  Pick<HookdeskOptions, 'queue' | 'meterProvider'>;
+
+/** Options `createHookdesk` took before smart rules moved to `@hookdesk/smart-rules`. */
+const MOVED_TO_SMART_RULES = [
+  'sweepIntervalMs',
+  'sweepPageSize',
+  'closedStatuses',
+  'closedTicketRetentionMs',
+  'ticketSource',
+  'firingLeaseMs',
+] as const;
 
 const defaultResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
@@ -148,6 +157,14 @@ export function resolveOptions(options: HookdeskOptions): ResolvedOptions {
   const { storage } = options;
   if (!storage || typeof storage !== 'object' || !storage.log || !storage.queue || !storage.webhooks) {
     throw new TypeError('`storage` is required: pass `await createStorage()` from @hookdesk/storage.');
+  }
+  // Smart rules take these since they became a package of their own; silently ignoring one would
+  // leave a host's sweep interval (say) at its default.
+  const moved = MOVED_TO_SMART_RULES.find((name) => name in options);
+  if (moved) {
+    throw new TypeError(
+      `\`${moved}\` is a smart-rule option: pass it to installSmartRules(hookdesk, { ${moved} }) from @hookdesk/smart-rules.`,
+    );
   }
   const retrySchedule = options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_MS;
   if (!Array.isArray(retrySchedule) || retrySchedule.some((d) => typeof d !== 'number' || !(d >= 0))) {
@@ -191,6 +208,5 @@ export function resolveOptions(options: HookdeskOptions): ResolvedOptions {
     cacheMs: options.cacheMs ?? 1000,
     pollIntervalMs: positive(options, 'pollIntervalMs', 1000),
     process: options.process ?? true,
-    ...resolveSmartRuleOptions(options),
   };
 }

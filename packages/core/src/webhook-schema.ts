@@ -1,6 +1,6 @@
 import { keyProblem, RESERVED_HEADERS, WEBHOOK_EVENT_TYPES } from '@hookdesk/wire';
 import { z } from 'zod';
-import { ValidationError } from './errors.js';
+import { clip } from './parse-input.js';
 import { targetUrlSchema } from './target-url-schema.js';
 
 // RFC 9110 token: what a header name may be made of.
@@ -34,10 +34,6 @@ const text = (max: number) =>
     .max(max, `At most ${max} characters.`)
     .nullable()
     .transform((v) => (v === null || v.trim() === '' ? null : v.trim()));
-
-// Names and values in messages are clipped: a 100 KB header name must not come back in full.
-const clipText = (value: string, max: number) => (value.length > max ? `${value.slice(0, max)}…` : value);
-const clip = (value: string) => clipText(value, 40);
 
 const headers = z
   .record(z.string(), z.string({ error: 'A header value is a string.' }), {
@@ -118,20 +114,3 @@ export const webhookPatchSchema = z.strictObject({
 
 export type WebhookCreateInput = z.input<typeof webhookCreateSchema>;
 export type WebhookPatchInput = z.input<typeof webhookPatchSchema>;
-
-const MAX_DETAILS = 20;
-
-/** Parses with a schema, turning zod's issues into a `ValidationError` whose `details` name each field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  // Clipped: zod repeats unknown keys in its messages, and a body may be up to the body limit.
-  // At most 20: a body of 5,000 bad header names must not get an answer as long as itself.
-  const details = result.error.issues.slice(0, MAX_DETAILS).map((issue) => ({
-    path: clipText(issue.path.map((segment) => clip(String(segment))).join('.'), 200),
-    message: clipText(issue.message, 500),
-  }));
-  const first = details[0];
-  const summary = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'invalid input';
-  throw new ValidationError(`The ${what} is not valid. ${summary}`, details);
-}

@@ -53,33 +53,6 @@ describe('recording an event again under its eventId', () => {
     expect((await hookdesk.listLogs()).items).toHaveLength(4);
   });
 
-  it('keeps smart rules fire-once: a standing match and a change condition each fire once', async () => {
-    const { hookdesk } = await harness();
-    const r = await receiver();
-    await hookdesk.createSmartRule({
-      name: 'Urgent',
-      conditions: { all: [{ field: 'priority', op: 'is', value: 'urgent' }] },
-      action: { type: 'trigger_webhook', url: r.url },
-    });
-    await hookdesk.createSmartRule({
-      name: 'Closed',
-      conditions: { all: [{ field: 'status', op: 'changed_to', value: 'closed' }] },
-      action: { type: 'trigger_webhook', url: r.url },
-    });
-    const open = { id: 9, priority: 'urgent', status: 'open' };
-    const created = await hookdesk.ticketCreated(open, { eventId: 'e-1' });
-    expect(await hookdesk.ticketCreated(open, { eventId: 'e-1' })).toEqual([]);
-    const closed = { ...open, status: 'closed' };
-    const updated = await hookdesk.ticketUpdated(closed, { previous: open, eventId: 'e-2' });
-    expect(updated).toHaveLength(1);
-    expect(await hookdesk.ticketUpdated(closed, { previous: open, eventId: 'e-2' })).toEqual(updated);
-    await r.waitForRequests(2);
-    await settle();
-    const fired = r.requests.map((q) => JSON.parse(q.body.toString()).smart_rule.name);
-    expect(fired.sort()).toEqual(['Closed', 'Urgent']);
-    expect(created).toHaveLength(1);
-  });
-
   it('passes the eventId a route selects on to the engine', async () => {
     const { hookdesk } = await harness();
     const r = await receiver();

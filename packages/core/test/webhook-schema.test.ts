@@ -1,7 +1,8 @@
 import { generateKey } from '@hookdesk/wire';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
-import { parseInput, webhookCreateSchema, webhookPatchSchema } from '../src/webhook-schema.js';
+import { parseInput } from '../src/parse-input.js';
+import { webhookCreateSchema, webhookPatchSchema } from '../src/webhook-schema.js';
 
 const VALUE_RULE =
   'A header value may hold visible ASCII characters, spaces and tabs only: no line breaks, no accents or other non-ASCII text.';

@@ -1,19 +1,13 @@
 import { deliveryLogRepository } from './delivery-log-repository.js';
 import { deliveryQueueRepository } from './delivery-queue-repository.js';
-import { entityRepository } from './entity-repository.js';
 import { storageFailure } from './errors.js';
 import { DEFAULT_EMBEDDED_PATH } from './lmdb-store.js';
 import { guardedIndex, type OrderedIndex } from './ordered-index.js';
 import { RecordStore } from './record-store.js';
-import type { SmartRuleRecord } from './records.js';
 import type { HookdeskStorage } from './repositories.js';
 import { type RetentionOption, retentionMs } from './retention.js';
-import { ruleFiringRepository } from './rule-firing-repository.js';
-import { smartRuleSchema } from './schemas.js';
 import { settingsRepository } from './settings-repository.js';
-import { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
 import { openStoreBackend, type StoreOption } from './store-backend.js';
-import { ticketStateRepository } from './ticket-state-repository.js';
 import { webhookRepository } from './webhook-repository.js';
 
 /** Namespace of every key when `namespace` is not given. */
@@ -117,16 +111,10 @@ export async function createStorage(options: StorageOptions = {}): Promise<Hookd
   return {
     settings: settingsRepository(records, index),
     webhooks: webhookRepository(records, index),
-    smartRules: entityRepository<SmartRuleRecord>(records, index, smartRuleSchema, {
-      what: 'smart rule',
-      key: STORAGE_KEYS.smartRule,
-      set: INDEX_SETS.smartRules,
-    }),
     log,
     queue,
-    tickets: ticketStateRepository(records, index),
-    ruleFirings: ruleFiringRepository(index),
     keyv,
+    records,
     index,
     backend,
     retentionMs: retention.ms,

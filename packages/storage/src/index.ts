@@ -1,26 +1,15 @@
-export {
-  createStorage,
-  DEFAULT_NAMESPACE,
-  DEFAULT_PURGE_INTERVAL_MS,
-  type StorageOptions,
-} from './create-storage.js';
-export { DEFAULT_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE } from './delivery-log-repository.js';
+// The public API: what the README documents, nothing more (test/exports.test.ts pins the list).
+export { createStorage, type StorageOptions } from './create-storage.js';
+export { entityRepository } from './entity-repository.js';
 export {
   CorruptRecordError,
   InvalidCursorError,
   RecordNotFoundError,
   StorageError,
 } from './errors.js';
-export {
-  DEFAULT_EMBEDDED_PATH,
-  type EmbeddedStoreOptions,
-  KeyvLmdb,
-  openEmbeddedStore,
-  wireIterator,
-} from './lmdb-store.js';
-export { MemoryOrderedIndex } from './memory-ordered-index.js';
-export type { IndexEntry, IndexRange, IndexUpdate, OrderedIndex } from './ordered-index.js';
-export { DEFAULT_POSTGRES_INDEX_TABLE } from './postgres-ordered-index.js';
+export { KeyvLmdb, openEmbeddedStore } from './lmdb-store.js';
+export { type OrderedIndex, writeInOrder } from './ordered-index.js';
+export { RecordStore } from './record-store.js';
 export type {
   DeliveryAttempt,
   DeliveryRecord,
@@ -32,23 +21,17 @@ export type {
   QueuedDelivery,
   RetiredKey,
   SettingsRecord,
-  SmartRuleRecord,
   WebhookDeliveryHealth,
   WebhookRecord,
 } from './records.js';
 export { DELIVERY_STATUSES } from './records.js';
 export type {
-  AttemptOutcome,
   DeliveryLogRepository,
   DeliveryQueueRepository,
   EntityRepository,
   HookdeskStorage,
   SettingsRepository,
-  SmartRuleRepository,
   WebhookRepository,
 } from './repositories.js';
-export { DEFAULT_RETENTION_DAYS, type RetentionOption } from './retention.js';
-export type { RuleFiringIntent, RuleFiringRepository } from './rule-firing-repository.js';
-export { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
-export type { StoreOption } from './store-backend.js';
-export type { TicketStateRecord, TicketStateRepository } from './ticket-state-repository.js';
+export { parseSortKey, sortKey, timePrefix } from './sort-key.js';
+export { validInput } from './valid-input.js';

@@ -50,20 +50,6 @@ export interface WebhookRecord {
  */
 export type WebhookDeliveryHealth = Pick<WebhookRecord, 'lastSuccessAt' | 'lastFailureAt' | 'failingSince'>;
 
-export interface SmartRuleRecord {
-  id: string;
-  name: string;
-  description: string | null;
-  active: boolean;
-  categories: string[];
-  /** Validated by core (docs/admin-api.md, "SmartRule"); storage keeps it as JSON. */
-  workSchedule: unknown;
-  conditions: unknown;
-  action: { type: 'trigger_webhook'; url: string };
-  createdAt: string;
-  updatedAt: string;
-}
-
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed'];

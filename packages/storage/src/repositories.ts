@@ -1,5 +1,6 @@
 import type { Keyv } from 'keyv';
 import type { OrderedIndex } from './ordered-index.js';
+import type { RecordStore } from './record-store.js';
 import type {
   DeliveryAttempt,
   DeliveryRecord,
@@ -9,12 +10,9 @@ import type {
   LogPageRequest,
   QueuedDelivery,
   SettingsRecord,
-  SmartRuleRecord,
   WebhookDeliveryHealth,
   WebhookRecord,
 } from './records.js';
-import type { RuleFiringRepository } from './rule-firing-repository.js';
-import type { TicketStateRepository } from './ticket-state-repository.js';
 
 /**
  * Every method rejects with a `StorageError` when the store is unreachable and with a
@@ -52,7 +50,6 @@ export interface WebhookRepository extends EntityRepository<WebhookRecord> {
    */
   recordHealth(id: string, health: WebhookDeliveryHealth): Promise<void>;
 }
-export type SmartRuleRepository = EntityRepository<SmartRuleRecord>;
 
 export interface AttemptOutcome {
   status: DeliveryStatus;
@@ -118,21 +115,23 @@ export interface DeliveryQueueRepository {
 export interface HookdeskStorage {
   settings: SettingsRepository;
   webhooks: WebhookRepository;
-  smartRules: SmartRuleRepository;
   log: DeliveryLogRepository;
   queue: DeliveryQueueRepository;
-  /** What Hookdesk keeps of each ticket for smart rules, open tickets paged for sweeps. */
-  tickets: TicketStateRepository;
-  /** Which smart rules fired for which tickets: atomic claims, once across processes. */
-  ruleFirings: RuleFiringRepository;
   /**
    * The namespaced Keyv instance underneath, for migrations and tests. Writing through it
    * bypasses validation and the log indexes.
    */
   readonly keyv: Keyv;
   /**
-   * The ordered index underneath (the log's listing sets, the queue, the claims; set names in
-   * `INDEX_SETS`), for migrations and tests. Writing through it bypasses the repositories.
+   * The typed record store underneath: validated reads and writes of JSON records under keys of the
+   * caller's choosing. With `index`, the primitive a package keeps its own records on (smart rules
+   * do); keep your keys apart from Hookdesk's with a prefix of your own.
+   */
+  readonly records: RecordStore;
+  /**
+   * The ordered index underneath (the log's listing sets, the queue, the account key), for
+   * packages that keep their own sets (with names of their own), migrations and tests. Writing
+   * Hookdesk's own sets through it bypasses the repositories.
    */
   readonly index: OrderedIndex;
   /** Which backend, for messages and logs, e.g. `redis at 127.0.0.1:6379`. */

@@ -40,19 +40,6 @@ export const webhookHealthSchema = z.looseObject({
   failingSince: isoTime.nullable(),
 });
 
-export const smartRuleSchema = z.looseObject({
-  id: z.string().min(1),
-  name: z.string(),
-  description: z.string().nullable(),
-  active: z.boolean(),
-  categories: z.array(z.string()),
-  workSchedule: z.unknown(),
-  conditions: z.unknown(),
-  action: z.looseObject({ type: z.literal('trigger_webhook'), url: z.string() }),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-});
-
 export const deliveryStatusSchema = z.enum(DELIVERY_STATUSES as [string, ...string[]]);
 
 export const attemptSchema = z.looseObject({

@@ -1,18 +1,16 @@
 import type { DeliveryStatus } from './records.js';
 
 /**
- * Where each record lives, relative to the storage namespace. Exported so migrations and tests
- * can reach a raw value; writing through these keys bypasses validation and the indexes.
+ * Where each record lives, relative to the storage namespace. Internal: the layout is what stored
+ * data has, pinned apart by the conformance suite (`testing/storage-conformance`).
  */
 export const STORAGE_KEYS = {
   settings: (): string => 'settings',
   webhook: (id: string): string => `webhook:${id}`,
   /** A webhook's delivery health, written apart from its record (`WebhookRepository.recordHealth`). */
   webhookHealth: (id: string): string => `webhook-health:${id}`,
-  smartRule: (id: string): string => `smart-rule:${id}`,
   delivery: (uuid: string): string => `delivery:${uuid}`,
   queueEntry: (uuid: string): string => `queue:${uuid}`,
-  ticketState: (id: string): string => `ticket:${encodeURIComponent(id)}`,
 } as const;
 
 // Ids are encoded so that no id can make one set's name look like another's
@@ -22,7 +20,6 @@ const part = (id: string) => encodeURIComponent(id);
 /** Names of the ordered sets (see `ordered-index.ts`). */
 export const INDEX_SETS = {
   webhooks: 'webhooks',
-  smartRules: 'smart-rules',
   queue: 'queue',
   log: 'log',
   logStatus: (status: DeliveryStatus): string => `log:status:${status}`,
@@ -32,12 +29,6 @@ export const INDEX_SETS = {
   logRule: (id: string): string => `log:rule:${part(id)}`,
   logRuleStatus: (id: string, status: DeliveryStatus): string => `log:rule:${part(id)}:status:${status}`,
   logEvent: (event: string): string => `log:event:${event}`,
-  /** Ids (URI-encoded) of open tickets, for smart-rule sweeps. */
-  ticketsOpen: 'tickets:open',
-  /** `<closedAt>:<id>` of closed tickets, oldest first, for their removal after retention. */
-  ticketsClosed: 'tickets:closed',
-  /** Ticket ids (URI-encoded) a smart rule has fired for and not re-armed: its fire-once claims. */
-  ruleFired: (ruleId: string): string => `rule-fired:${part(ruleId)}`,
   /** One member, `key`, whose value is the account key the first start chose. */
   accountKey: 'account-key',
 } as const;

@@ -162,8 +162,9 @@ export async function openStoreBackend(options: {
       // @keyv/redis prefixes keys with its namespace itself.
       useKeyPrefix: (store as AnyStore).opts?.dialect !== 'redis',
     } as ConstructorParameters<typeof Keyv>[0]);
-    wireIterator(keyv);
   }
+  // Also for a caller's Keyv over the embedded store: Keyv 5 wires iterators for a fixed list only.
+  wireIterator(keyv);
   const store = keyv.store as AnyStore;
   // @keyv/redis swallows command errors unless told otherwise.
   if ((store.opts as { dialect?: string } | undefined)?.dialect === 'redis' && 'throwOnErrors' in store) {

@@ -1,14 +1,10 @@
 import Keyv from 'keyv';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  CorruptRecordError,
-  createStorage,
-  DEFAULT_RETENTION_DAYS,
-  type DeliveryRecord,
-  MemoryOrderedIndex,
-  STORAGE_KEYS,
-} from '../src/index.js';
+import { CorruptRecordError, createStorage, type DeliveryRecord } from '../src/index.js';
+import { MemoryOrderedIndex } from '../src/memory-ordered-index.js';
 import { importOptional } from '../src/optional-module.js';
+import { DEFAULT_RETENTION_DAYS } from '../src/retention.js';
+import { STORAGE_KEYS } from '../src/storage-keys.js';
 
 function delivery(uuid: string, createdAt: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord {
   return {

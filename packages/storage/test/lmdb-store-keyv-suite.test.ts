@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import keyvTestSuite, { keyvIteratorTests } from '@keyv/test-suite';
 import Keyv from 'keyv';
 import * as vitest from 'vitest';
-import { createStorage, KeyvLmdb, wireIterator } from '../src/index.js';
+import { createStorage, KeyvLmdb } from '../src/index.js';
+import { wireIterator } from '../src/lmdb-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hookdesk-keyv-suite-'));
 vitest.afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,6 +43,15 @@ vitest.describe('KeyvLmdb', () => {
       await storage.close();
     },
   );
+
+  vitest.it('gets its iterator wired in a Keyv the caller built and passed to createStorage', async () => {
+    const storage = await createStorage({ store: new Keyv({ store: store(), namespace: 'given' }) });
+    await storage.keyv.set('b', 2);
+    const seen: unknown[] = [];
+    for await (const entry of storage.keyv.iterator!(undefined)) seen.push(entry);
+    vitest.expect(seen).toEqual([['b', 2]]);
+    await storage.close();
+  });
 
   vitest.it('resolves delete of a missing key to false, of a present key to true', async () => {
     const adapter = store();

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithService, POSTGRES_URL, REDIS_URL, tidyOnClose } from '@hookdesk/test-support';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createStorage, type HookdeskStorage, MemoryOrderedIndex, type OrderedIndex } from '../src/index.js';
+import { createStorage, type HookdeskStorage, type OrderedIndex } from '../src/index.js';
 import { LmdbOrderedIndex } from '../src/lmdb-ordered-index.js';
 import { KeyvLmdb } from '../src/lmdb-store.js';
+import { MemoryOrderedIndex } from '../src/memory-ordered-index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hookdesk-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -44,7 +44,7 @@ async function expectEveryOperationToFail(storage: HookdeskStorage, backend: Reg
   await expectOutage(storage.settings.get(), backend);
   await expectOutage(storage.webhooks.get('wh-1'), backend);
   await expectOutage(storage.webhooks.list(), backend);
-  await expectOutage(storage.smartRules.delete('r-1'), backend);
+  await expectOutage(storage.webhooks.delete('wh-1'), backend);
   await expectOutage(storage.log.get('d-1'), backend);
   await expectOutage(storage.log.list({ status: 'failed' }), backend);
   await expectOutage(storage.queue.due(Date.now(), 10), backend);

@@ -1,4 +1,4 @@
-import { bearerToken, buildOpenApiDocument } from '@hookdesk/core';
+import { bearerToken, buildOpenApiDocument, type ExtensionAdminRoute } from '@hookdesk/core';
 import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
 import type { ConformanceTestApi } from '@hookdesk/test-support';
 import fc from 'fast-check';
@@ -11,6 +11,8 @@ export interface ContractEngine {
     ticket: Record<string, unknown>,
     options?: { previous?: Record<string, unknown> | null },
   ): Promise<unknown>;
+  /** The admin routes installed extensions add (smart rules'). */
+  adminRoutes?(): readonly ExtensionAdminRoute[];
 }
 
 export interface ContractHookdesk {
@@ -51,8 +53,11 @@ export interface AdminAdapterFactory {
 export type ContractStore = 'memory' | 'embedded';
 
 export interface AdminContractHarness {
-  /** A fresh engine on fresh storage (in memory unless `store` says) that may reach loopback receivers. */
-  createHookdesk(options?: { store?: ContractStore }): Promise<ContractHookdesk>;
+  /**
+   * A fresh engine on fresh storage (in memory unless `store` says) that may reach loopback
+   * receivers, with smart rules installed unless `smartRules: false`.
+   */
+  createHookdesk(options?: { store?: ContractStore; smartRules?: boolean }): Promise<ContractHookdesk>;
 }
 
 const TOKEN = 'contract-token';
@@ -68,8 +73,8 @@ const AUTH = { authorization: `Bearer ${TOKEN}` };
  * Every route the admin router serves, from its own route table (the OpenAPI document is generated
  * from it), plus the document itself and HEAD of every GET: a route added later is walked too.
  */
-function everyRoute(): { method: string; path: string }[] {
-  const paths = buildOpenApiDocument().paths as Record<string, Record<string, unknown>>;
+function everyRoute(engine: ContractEngine): { method: string; path: string }[] {
+  const paths = buildOpenApiDocument(engine.adminRoutes?.()).paths as Record<string, Record<string, unknown>>;
   const routes = Object.entries(paths).flatMap(([path, methods]) =>
     Object.keys(methods).map((method) => ({
       method: method.toUpperCase(),
@@ -160,7 +165,7 @@ export function adminContractSuite(
       // Mutation test of issue 11: authorization skipped for one route (/api/settings/key served
       // the account key to anyone) left every other test green.
       it('refuses every route and the OpenAPI document without or with wrong credentials', async () => {
-        const routes = everyRoute();
+        const routes = everyRoute(hookdesk.engine);
         expect(routes.length).toBeGreaterThan(20);
         const tokenApp = await factory.start({
           engine: hookdesk.engine,
@@ -325,6 +330,39 @@ export function adminContractSuite(
         const method = await agent().put(`${M}/api/settings`).set(AUTH).send({});
         expect(method.status).toBe(405);
         expect(method.headers.allow).toBe('GET, PATCH, HEAD');
+      });
+
+      it('answers every smart-rule route 404 with how to install them, where rules are not installed', async () => {
+        const bare = await harness.createHookdesk({ smartRules: false });
+        const bareApp = await factory.start({ engine: bare.engine, mountPath: M, authorize: bearer });
+        try {
+          const id = '00000000-0000-4000-8000-000000000000';
+          for (const [method, path] of [
+            ['GET', '/api/smart-rules'],
+            ['POST', '/api/smart-rules'],
+            ['GET', `/api/smart-rules/${id}`],
+            ['PATCH', `/api/smart-rules/${id}`],
+            ['DELETE', `/api/smart-rules/${id}`],
+            ['POST', `/api/smart-rules/${id}/preview`],
+            ['HEAD', '/api/smart-rules'],
+          ] as const) {
+            const what = `${method} ${path}`;
+            const res = await send(request(bareApp.url), method, `${M}${path}`).set(AUTH);
+            expect(res.status, what).toBe(404);
+            if (method === 'HEAD') continue;
+            expect(res.body.error.code, what).toBe('not_found');
+            expect(res.body.error.message, what).toMatch(/installSmartRules\(hookdesk\)/);
+            expect(res.body.error.message, what).toContain('@hookdesk/smart-rules');
+          }
+          // Their OpenAPI document lists no smart-rule route; the installed engine's lists them all.
+          const doc = await request(bareApp.url).get(`${M}/api/openapi.json`).set(AUTH);
+          expect(Object.keys(doc.body.paths).filter((p) => p.startsWith('/api/smart-rules'))).toEqual([]);
+          // Still authorized first: without credentials it is a 401, as for every route.
+          expect((await request(bareApp.url).get(`${M}/api/smart-rules`)).status).toBe(401);
+        } finally {
+          await bareApp.close();
+          await bare.close();
+        }
       });
 
       it('answers HEAD on every GET route as GET does, without a body', async () => {

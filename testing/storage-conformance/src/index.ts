@@ -1,2 +1,1 @@
-export * from './smart-rule-storage-conformance.js';
 export * from './storage-conformance.js';

@@ -4,17 +4,15 @@ import {
   type DeliveryAttempt,
   type DeliveryRecord,
   type DeliveryStatus,
+  type EntityRepository,
   type HookdeskStorage,
-  INDEX_SETS,
   InvalidCursorError,
   type LogFilter,
   RecordNotFoundError,
-  type SmartRuleRecord,
-  STORAGE_KEYS,
   type WebhookRecord,
 } from '@hookdesk/storage';
 import type { ConformanceTestApi } from '@hookdesk/test-support';
-import { smartRuleStorageCases } from './smart-rule-storage-conformance.js';
+import { KEYS, SETS } from './key-layout.js';
 
 export interface StorageConformanceOptions {
   /** Names the describe block, e.g. `redis`. */
@@ -40,26 +38,6 @@ export function makeWebhook(id: string, at: number, overrides: Partial<WebhookRe
     lastSuccessAt: null,
     lastFailureAt: null,
     failingSince: null,
-    ...overrides,
-  };
-}
-
-export function makeSmartRule(
-  id: string,
-  at: number,
-  overrides: Partial<SmartRuleRecord> = {},
-): SmartRuleRecord {
-  return {
-    id,
-    name: `Rule ${id}`,
-    description: null,
-    active: true,
-    categories: [],
-    workSchedule: null,
-    conditions: { all: [{ field: 'priority', op: 'is', value: 'urgent' }] },
-    action: { type: 'trigger_webhook', url: `https://example.com/rules/${id}` },
-    createdAt: minutes(at),
-    updatedAt: minutes(at),
     ...overrides,
   };
 }
@@ -171,7 +149,7 @@ export function storageConformanceSuite(
         expect(keys.size).toBe(1);
         expect((await storage.settings.get())?.key).toBe(results[0]?.key);
         // The winner died after claiming and before writing: a later start writes the same key.
-        await storage.keyv.delete(STORAGE_KEYS.settings());
+        await storage.keyv.delete(KEYS.settings());
         expect((await storage.settings.initialize(candidate(99))).key).toBe(results[0]?.key);
         expect((await storage.settings.get())?.key).toBe(results[0]?.key);
         // Settings that exist win over any candidate.
@@ -193,11 +171,11 @@ export function storageConformanceSuite(
       });
 
       it('rejects a corrupt value with a CorruptRecordError naming the key', async () => {
-        await storage.keyv.set(STORAGE_KEYS.settings(), { active: 'yes' });
+        await storage.keyv.set(KEYS.settings(), { active: 'yes' });
         const error = await storage.settings.get().catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(CorruptRecordError);
         expect((error as CorruptRecordError).code).toBe('corrupt_record');
-        expect((error as Error).message).toContain(STORAGE_KEYS.settings());
+        expect((error as Error).message).toContain(KEYS.settings());
         expect((error as Error).message).toMatch(/active/);
       });
 
@@ -207,51 +185,13 @@ export function storageConformanceSuite(
       });
     });
 
-    for (const kind of ['webhooks', 'smartRules'] as const) {
-      const make = (id: string, at: number) =>
-        kind === 'webhooks' ? makeWebhook(id, at) : makeSmartRule(id, at);
-      const keyOf = kind === 'webhooks' ? STORAGE_KEYS.webhook : STORAGE_KEYS.smartRule;
-
-      describe(kind, () => {
-        it('creates, reads, replaces, lists oldest first and deletes', async () => {
-          const repo = storage[kind] as HookdeskStorage['webhooks'];
-          expect(await repo.list()).toEqual([]);
-          expect(await repo.get('b')).toBeUndefined();
-          await repo.put(make('b', 5) as never);
-          await repo.put(make('a', 9) as never);
-          await repo.put(make('c:with/odd id', 1) as never);
-          expect((await repo.list()).map((item) => item.id)).toEqual(['c:with/odd id', 'b', 'a']);
-          const replaced = { ...make('b', 5), name: 'Renamed', active: false };
-          await repo.put(replaced as never);
-          expect(await repo.get('b')).toEqual(replaced);
-          expect(await repo.list()).toHaveLength(3);
-          expect(await repo.delete('b')).toBe(true);
-          expect(await repo.delete('b')).toBe(false);
-          expect(await repo.get('b')).toBeUndefined();
-          expect((await repo.list()).map((item) => item.id)).toEqual(['c:with/odd id', 'a']);
-        });
-
-        it('rejects a corrupt record on get and list with a CorruptRecordError naming the key', async () => {
-          const repo = storage[kind] as HookdeskStorage['webhooks'];
-          await repo.put(make('x', 1) as never);
-          await storage.keyv.set(keyOf('x'), { ...make('x', 1), createdAt: 42, active: 'maybe' });
-          for (const read of [() => repo.get('x'), () => repo.list()]) {
-            const error = await read().catch((caught: unknown) => caught);
-            expect(error).toBeInstanceOf(CorruptRecordError);
-            expect((error as Error).message).toContain(keyOf('x'));
-          }
-        });
-
-        it('refuses an invalid record and writes nothing', async () => {
-          const repo = storage[kind] as HookdeskStorage['webhooks'];
-          await expect(repo.put({ ...make('y', 1), createdAt: 'yesterday' } as never)).rejects.toThrow(
-            /createdAt/,
-          );
-          expect(await repo.get('y')).toBeUndefined();
-          expect(await repo.list()).toEqual([]);
-        });
-      });
-    }
+    entityRepositoryCases(test, {
+      name: 'webhooks',
+      storage: () => storage,
+      repo: () => storage.webhooks,
+      make: makeWebhook,
+      keyOf: KEYS.webhook,
+    });
 
     it("writes a webhook's delivery health apart from its record, never over an edit", async () => {
       const webhook = makeWebhook('h', 1);
@@ -273,16 +213,16 @@ export function storageConformanceSuite(
       );
       expect(await storage.webhooks.get('h')).toEqual(webhook);
 
-      await storage.keyv.set(STORAGE_KEYS.webhookHealth('h'), { ...health, lastFailureAt: 42 });
+      await storage.keyv.set(KEYS.webhookHealth('h'), { ...health, lastFailureAt: 42 });
       const error = await storage.webhooks.get('h').catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(CorruptRecordError);
-      expect((error as Error).message).toContain(STORAGE_KEYS.webhookHealth('h'));
+      expect((error as Error).message).toContain(KEYS.webhookHealth('h'));
 
       // `delete` removes both: a webhook put again under the id has only its own health.
       await storage.webhooks.recordHealth('h', health);
       expect(await storage.webhooks.delete('h')).toBe(true);
       expect(await storage.webhooks.get('h')).toBeUndefined();
-      expect(await storage.keyv.get(STORAGE_KEYS.webhookHealth('h'))).toBeUndefined();
+      expect(await storage.keyv.get(KEYS.webhookHealth('h'))).toBeUndefined();
     });
 
     it("keeps a webhook's retired keys, and refuses one without a valid validUntil", async () => {
@@ -379,10 +319,10 @@ export function storageConformanceSuite(
         const member = async (set: string) =>
           (await storage.index.range(set, { limit: 10, order: 'asc' })).length;
         const bySet = async () => ({
-          pending: await member(INDEX_SETS.logStatus('pending')),
-          failed: await member(INDEX_SETS.logStatus('failed')),
-          webhookPending: await member(INDEX_SETS.logWebhookStatus('wh-1', 'pending')),
-          webhookFailed: await member(INDEX_SETS.logWebhookStatus('wh-1', 'failed')),
+          pending: await member(SETS.logStatus('pending')),
+          failed: await member(SETS.logStatus('failed')),
+          webhookPending: await member(SETS.logWebhookStatus('wh-1', 'pending')),
+          webhookFailed: await member(SETS.logWebhookStatus('wh-1', 'failed')),
         });
         await storage.log.create([record]);
         expect(await bySet()).toEqual({ pending: 1, failed: 0, webhookPending: 1, webhookFailed: 0 });
@@ -395,8 +335,8 @@ export function storageConformanceSuite(
         await storage.log.setStatus('moving', { status: 'pending', nextAttemptAt: minutes(6) });
         expect(await bySet()).toEqual({ pending: 1, failed: 0, webhookPending: 1, webhookFailed: 0 });
         // One status set per webhook+status and per status, whatever the number of moves.
-        expect(await storage.index.count(INDEX_SETS.log)).toBe(1);
-        expect(await storage.index.count(INDEX_SETS.logWebhook('wh-1'))).toBe(1);
+        expect(await storage.index.count(SETS.log)).toBe(1);
+        expect(await storage.index.count(SETS.logWebhook('wh-1'))).toBe(1);
       });
 
       it('keeps the reason of a delivery that failed unsent until a resend clears it', async () => {
@@ -571,11 +511,11 @@ export function storageConformanceSuite(
 
       it('rejects a corrupt delivery on get and list with a CorruptRecordError naming the key', async () => {
         await storage.log.create([makeDelivery('ok', 1), makeDelivery('bad', 2)]);
-        await storage.keyv.set(STORAGE_KEYS.delivery('bad'), { ...makeDelivery('bad', 2), attempts: 'none' });
+        await storage.keyv.set(KEYS.delivery('bad'), { ...makeDelivery('bad', 2), attempts: 'none' });
         for (const read of [() => storage.log.get('bad'), () => storage.log.list({})]) {
           const error = await read().catch((caught: unknown) => caught);
           expect(error).toBeInstanceOf(CorruptRecordError);
-          expect((error as Error).message).toContain(STORAGE_KEYS.delivery('bad'));
+          expect((error as Error).message).toContain(KEYS.delivery('bad'));
           expect((error as Error).message).toMatch(/attempts/);
         }
       });
@@ -630,16 +570,16 @@ export function storageConformanceSuite(
         await storage.queue.schedule(records.map((record, i) => ({ uuid: record.uuid, dueAt: BASE + i })));
         expect(await storage.log.purge(Date.parse(minutes(100)))).toBe(24);
         const sets = [
-          INDEX_SETS.log,
-          INDEX_SETS.queue,
-          ...events.map(INDEX_SETS.logEvent),
-          ...['wh-1', 'wh-2'].map(INDEX_SETS.logWebhook),
-          INDEX_SETS.logRule('r-1'),
+          SETS.log,
+          SETS.queue,
+          ...events.map(SETS.logEvent),
+          ...['wh-1', 'wh-2'].map(SETS.logWebhook),
+          SETS.logRule('r-1'),
           ...DELIVERY_STATUSES.flatMap((status) => [
-            INDEX_SETS.logStatus(status),
-            INDEX_SETS.logWebhookStatus('wh-1', status),
-            INDEX_SETS.logWebhookStatus('wh-2', status),
-            INDEX_SETS.logRuleStatus('r-1', status),
+            SETS.logStatus(status),
+            SETS.logWebhookStatus('wh-1', status),
+            SETS.logWebhookStatus('wh-2', status),
+            SETS.logRuleStatus('r-1', status),
           ]),
         ];
         const left = [];
@@ -660,7 +600,7 @@ export function storageConformanceSuite(
 
       it('purges a corrupt delivery too instead of getting stuck on it', async () => {
         await storage.log.create([makeDelivery('bad', 1), makeDelivery('fine', 20)]);
-        await storage.keyv.set(STORAGE_KEYS.delivery('bad'), 'not a delivery');
+        await storage.keyv.set(KEYS.delivery('bad'), 'not a delivery');
         expect(await storage.log.purge(Date.parse(minutes(10)))).toBe(1);
         expect((await storage.log.list({ status: 'pending' })).items.map((item) => item.uuid)).toEqual([
           'fine',
@@ -799,7 +739,7 @@ export function storageConformanceSuite(
         await storage.queue.schedule(uuids.map((uuid, i) => ({ uuid, dueAt: BASE + i })));
         // As if a reschedule to later times had written its due times and then crashed.
         for (const [i, uuid] of uuids.entries()) {
-          await storage.keyv.set(STORAGE_KEYS.queueEntry(uuid), { uuid, dueAt: BASE + 50_000 + i });
+          await storage.keyv.set(KEYS.queueEntry(uuid), { uuid, dueAt: BASE + 50_000 + i });
         }
         expect(await storage.queue.nextDueAt()).toBe(BASE + 50_000);
         expect(await storage.queue.due(BASE + 49_999, 100)).toEqual([]);
@@ -814,7 +754,70 @@ export function storageConformanceSuite(
         expect(await storage.queue.size()).toBe(0);
       });
     });
+  });
+}
 
-    smartRuleStorageCases(test, () => storage);
+/** What `entityRepositoryCases` tests: a repository of records with an id and `createdAt`, over `storage`. */
+export interface EntityRepositorySubject<T extends { id: string; createdAt: string }> {
+  /** Names the describe block, e.g. `webhooks`. */
+  name: string;
+  /** The test's storage (its Keyv store, to plant corrupt values). */
+  storage: () => HookdeskStorage;
+  repo: () => EntityRepository<T>;
+  /** A valid record created `at` minutes after the base time. */
+  make(id: string, at: number): T;
+  /** The record's key in the store. */
+  keyOf(id: string): string;
+}
+
+/**
+ * The cases of an entity repository (webhooks here; smart rules run them on theirs): put, get,
+ * list oldest first, delete, corrupt values, invalid input.
+ */
+export function entityRepositoryCases<T extends { id: string; createdAt: string }>(
+  test: ConformanceTestApi,
+  subject: EntityRepositorySubject<T>,
+): void {
+  const { describe, it, expect } = test;
+  const { make, keyOf } = subject;
+  describe(subject.name, () => {
+    it('creates, reads, replaces, lists oldest first and deletes', async () => {
+      const repo = subject.repo();
+      expect(await repo.list()).toEqual([]);
+      expect(await repo.get('b')).toBeUndefined();
+      await repo.put(make('b', 5) as never);
+      await repo.put(make('a', 9) as never);
+      await repo.put(make('c:with/odd id', 1) as never);
+      expect((await repo.list()).map((item) => item.id)).toEqual(['c:with/odd id', 'b', 'a']);
+      const replaced = { ...make('b', 5), name: 'Renamed', active: false };
+      await repo.put(replaced as never);
+      expect(await repo.get('b')).toEqual(replaced);
+      expect(await repo.list()).toHaveLength(3);
+      expect(await repo.delete('b')).toBe(true);
+      expect(await repo.delete('b')).toBe(false);
+      expect(await repo.get('b')).toBeUndefined();
+      expect((await repo.list()).map((item) => item.id)).toEqual(['c:with/odd id', 'a']);
+    });
+
+    it('rejects a corrupt record on get and list with a CorruptRecordError naming the key', async () => {
+      const repo = subject.repo();
+      const storage = subject.storage();
+      await repo.put(make('x', 1) as never);
+      await storage.keyv.set(keyOf('x'), { ...make('x', 1), createdAt: 42, active: 'maybe' });
+      for (const read of [() => repo.get('x'), () => repo.list()]) {
+        const error = await read().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(CorruptRecordError);
+        expect((error as Error).message).toContain(keyOf('x'));
+      }
+    });
+
+    it('refuses an invalid record and writes nothing', async () => {
+      const repo = subject.repo();
+      await expect(repo.put({ ...make('y', 1), createdAt: 'yesterday' } as never)).rejects.toThrow(
+        /createdAt/,
+      );
+      expect(await repo.get('y')).toBeUndefined();
+      expect(await repo.list()).toEqual([]);
+    });
   });
 }

@@ -2,7 +2,7 @@ import { assertPathIds } from './admin-bounds.js';
 import { AdminHttpError, errorResponse, jsonResponse } from './admin-errors.js';
 import type { AdminHttpRequest, AdminHttpResponse, Authorize } from './admin-http.js';
 import type { AdminOperations } from './admin-operations.js';
-import { ADMIN_ROUTES, matchPath } from './admin-routes.js';
+import { ADMIN_ROUTES, type ExtensionAdminRoute, matchPath, type RouteInput } from './admin-routes.js';
 import { assertSameOrigin } from './csrf-guard.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { DEFAULT_ADMIN_BODY_LIMIT, readJsonBody } from './read-json-body.js';
@@ -94,7 +94,7 @@ export function createAdminHandler<Native = unknown>(
       'Hookdesk admin API is mounted with `insecure: true`: anyone who can reach it can manage webhooks.',
     );
   }
-  let openApi: string | undefined;
+  let openApi: { routes: readonly ExtensionAdminRoute[]; json: string } | undefined;
 
   return async function hookdeskAdminHandler(request) {
     try {
@@ -112,31 +112,54 @@ export function createAdminHandler<Native = unknown>(
       // HEAD answers as GET does, body included: Node's http drops the body of a HEAD response and
       // keeps its Content-Length, whatever framework sits in between (RFC 9110 §9.3.2).
       const method = request.method === 'HEAD' ? 'GET' : request.method;
+      // Read per request: an extension installed after the handler was made is served too.
+      const extensionRoutes = ops.adminRoutes?.() ?? NO_ROUTES;
       if (path === '/api/openapi.json') {
         if (method !== 'GET') throw methodNotAllowed(path, ['GET']);
-        openApi ??= JSON.stringify(buildOpenApiDocument());
-        return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: openApi };
+        if (openApi?.routes !== extensionRoutes) {
+          openApi = { routes: extensionRoutes, json: JSON.stringify(buildOpenApiDocument(extensionRoutes)) };
+        }
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body: openApi.json,
+        };
       }
 
       const allowed: string[] = [];
-      for (const route of ADMIN_ROUTES) {
-        const params = matchPath(route.path, path);
-        if (!params) continue;
-        if (route.method !== method) {
-          allowed.push(route.method);
-          continue;
+      const input = (params: Record<string, string>): RouteInput => ({
+        params,
+        query: new URLSearchParams(request.query),
+        body: () => readJsonBody(request, bodyLimit),
+      });
+      const routes: readonly (readonly { method: string; path: string }[])[] = [
+        ADMIN_ROUTES,
+        extensionRoutes,
+      ];
+      for (const table of routes) {
+        for (const route of table) {
+          const params = matchPath(route.path, path);
+          if (!params) continue;
+          if (route.method !== method) {
+            allowed.push(route.method);
+            continue;
+          }
+          assertPathIds(params);
+          const output =
+            table === ADMIN_ROUTES
+              ? await (route as (typeof ADMIN_ROUTES)[number]).handle(ops, input(params))
+              : await (route as ExtensionAdminRoute).handle(input(params));
+          return output.body === undefined
+            ? { status: output.status, headers: { 'cache-control': 'no-store' }, body: null }
+            : jsonResponse(output.status, output.body);
         }
-        assertPathIds(params);
-        const output = await route.handle(ops, {
-          params,
-          query: new URLSearchParams(request.query),
-          body: () => readJsonBody(request, bodyLimit),
-        });
-        return output.body === undefined
-          ? { status: output.status, headers: { 'cache-control': 'no-store' }, body: null }
-          : jsonResponse(output.status, output.body);
       }
       if (allowed.length > 0) throw methodNotAllowed(path, allowed);
+      const missing = NOT_INSTALLED.find(
+        (area) =>
+          (path === area.path || path.startsWith(`${area.path}/`)) && !serves(extensionRoutes, area.path),
+      );
+      if (missing) throw new AdminHttpError(404, 'not_found', missing.message);
       throw new AdminHttpError(
         404,
         'not_found',
@@ -148,6 +171,24 @@ export function createAdminHandler<Native = unknown>(
       return response;
     }
   };
+}
+
+const NO_ROUTES: readonly ExtensionAdminRoute[] = [];
+
+/**
+ * Routes of docs/admin-api.md that a package installed on the engine serves: without it they answer
+ * 404 with how to install it, not "no such route".
+ */
+const NOT_INSTALLED = [
+  {
+    path: '/api/smart-rules',
+    message:
+      'Smart rules are not installed on this Hookdesk: add @hookdesk/smart-rules and call installSmartRules(hookdesk) once after createHookdesk() (see its README).',
+  },
+] as const;
+
+function serves(routes: readonly ExtensionAdminRoute[], prefix: string): boolean {
+  return routes.some((route) => route.path === prefix || route.path.startsWith(`${prefix}/`));
 }
 
 function methodNotAllowed(path: string, methods: string[]): AdminHttpError {

@@ -1,7 +1,6 @@
 import type { DeliveryRecord, DeliverySummary, LogFilter, LogPage, LogPageRequest } from '@hookdesk/storage';
 import type { z } from 'zod';
-import type { SmartRule } from '../rules/smart-rule.js';
-import type { SmartRulePreview } from '../rules/smart-rule-service.js';
+import type { ExtensionAdminRoute } from './admin-routes.js';
 import type { webhookSavedView, webhookView, webhookWithHealthView } from './admin-schemas.js';
 
 export type WebhookView = z.infer<typeof webhookView>;
@@ -34,12 +33,8 @@ export interface AdminOperations {
   listLogs(request: LogPageRequest): Promise<LogPage>;
   getLog(uuid: string): Promise<LogEntryView>;
   resend(request: { ids: string[] } | { filter: LogFilter }): Promise<ResendResult[]>;
-  listSmartRules(): Promise<SmartRule[]>;
-  getSmartRule(id: string): Promise<SmartRule>;
-  createSmartRule(input: unknown): Promise<SmartRule>;
-  updateSmartRule(id: string, input: unknown): Promise<SmartRule>;
-  deleteSmartRule(id: string): Promise<void>;
-  previewSmartRule(id: string): Promise<SmartRulePreview>;
+  /** The routes installed extensions add (smart rules'); none when absent. */
+  adminRoutes?(): readonly ExtensionAdminRoute[];
 }
 
 /** What the admin API mounts: a `Hookdesk` from `createHookdesk()` (or anything with its admin methods). */

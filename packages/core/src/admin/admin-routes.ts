@@ -1,4 +1,5 @@
-import { parseInput } from '../webhook-schema.js';
+import type { z } from 'zod';
+import { parseInput } from '../parse-input.js';
 import { AdminHttpError } from './admin-errors.js';
 import type { AdminOperations } from './admin-operations.js';
 import { logQuerySchema, resendSchema, settingsPatchSchema } from './admin-schemas.js';
@@ -21,6 +22,22 @@ export interface AdminRoute {
   path: string;
   summary: string;
   handle(ops: AdminOperations, input: RouteInput): Promise<RouteOutput>;
+}
+
+/**
+ * A route an extension adds to the admin API (`HookdeskExtension.adminRoutes`), with the schemas
+ * its OpenAPI entry is generated from.
+ */
+export interface ExtensionAdminRoute {
+  method: AdminRoute['method'];
+  /** Below the mount point, under `/api/`; `:name` segments are parameters. */
+  path: string;
+  summary: string;
+  request?: z.ZodType;
+  response?: z.ZodType;
+  /** The success status. Default 200. */
+  status?: number;
+  handle(input: RouteInput): Promise<RouteOutput>;
 }
 
 function queryObject(query: URLSearchParams): Record<string, string> {
@@ -114,45 +131,6 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     path: '/api/webhooks/:id/test',
     summary: 'Send a signed webhook.test delivery now; answers with its log entry',
     handle: async (ops, input) => ok(await ops.testWebhook(input.params.id!)),
-  },
-  {
-    method: 'GET',
-    path: '/api/smart-rules',
-    summary: 'Every smart rule',
-    handle: async (ops) => ok({ items: await ops.listSmartRules() }),
-  },
-  {
-    method: 'POST',
-    path: '/api/smart-rules',
-    summary: 'Create a smart rule whose action triggers a webhook',
-    handle: async (ops, input) => ({ status: 201, body: await ops.createSmartRule(await input.body()) }),
-  },
-  {
-    method: 'GET',
-    path: '/api/smart-rules/:id',
-    summary: 'One smart rule',
-    handle: async (ops, input) => ok(await ops.getSmartRule(input.params.id!)),
-  },
-  {
-    method: 'PATCH',
-    path: '/api/smart-rules/:id',
-    summary: 'Edit a smart rule, activate or deactivate it',
-    handle: async (ops, input) => ok(await ops.updateSmartRule(input.params.id!, await input.body())),
-  },
-  {
-    method: 'DELETE',
-    path: '/api/smart-rules/:id',
-    summary: 'Delete a smart rule',
-    handle: async (ops, input) => {
-      await ops.deleteSmartRule(input.params.id!);
-      return { status: 204 };
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/smart-rules/:id/preview',
-    summary: 'Dry run: which known tickets match now, and when each would fire; sends nothing',
-    handle: async (ops, input) => ok(await ops.previewSmartRule(input.params.id!)),
   },
   {
     method: 'GET',

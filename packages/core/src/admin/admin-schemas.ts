@@ -107,21 +107,6 @@ export const webhookWithHealthView = webhookView.extend({
   }),
 });
 
-export const smartRuleView = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().nullable(),
-  active: z.boolean(),
-  categories: z.array(z.string()),
-  workSchedule: z
-    .unknown()
-    .describe('null (around the clock) or { timeZone, hours, holidays }: see docs/admin-api.md'),
-  conditions: z.unknown().describe('{ all: [...] } or { any: [...] } of field, change and time conditions'),
-  action: z.object({ type: z.literal('trigger_webhook'), url: z.string() }),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-});
-
 export const logSummaryView = z.object({
   uuid: z.string(),
   event: z.enum(EVENT_TYPES),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { smartRuleCreateSchema, smartRulePatchSchema } from '../rules/smart-rule-schema.js';
 import { webhookCreateSchema, webhookPatchSchema } from '../webhook-schema.js';
 import { MAX_ID_LENGTH } from './admin-bounds.js';
-import { ADMIN_ROUTES } from './admin-routes.js';
+import { ADMIN_ROUTES, type ExtensionAdminRoute } from './admin-routes.js';
 import {
   errorView,
   keyView,
@@ -14,7 +13,6 @@ import {
   rotatedKeyView,
   settingsPatchSchema,
   settingsView,
-  smartRuleView,
   webhookSavedView,
   webhookView,
   webhookWithHealthView,
@@ -47,12 +45,6 @@ const ROUTE_SCHEMAS: Record<string, { request?: z.ZodType; response?: z.ZodType;
   'PATCH /api/webhooks/:id': { request: webhookPatchSchema, response: webhookSavedView },
   'DELETE /api/webhooks/:id': { status: 204 },
   'POST /api/webhooks/:id/test': { response: logEntryView },
-  'GET /api/smart-rules': { response: z.object({ items: z.array(smartRuleView) }) },
-  'POST /api/smart-rules': { request: smartRuleCreateSchema, response: smartRuleView, status: 201 },
-  'GET /api/smart-rules/:id': { response: smartRuleView },
-  'PATCH /api/smart-rules/:id': { request: smartRulePatchSchema, response: smartRuleView },
-  'DELETE /api/smart-rules/:id': { status: 204 },
-  'POST /api/smart-rules/:id/preview': {},
   'GET /api/logs': {
     response: z.object({ items: z.array(logSummaryView), nextCursor: z.string().nullable() }),
   },
@@ -70,8 +62,13 @@ function queryParameters(): unknown[] {
   }));
 }
 
-/** The admin API as an OpenAPI 3.1 document, generated from the same zod schemas that validate it. */
-export function buildOpenApiDocument(): Record<string, unknown> {
+/**
+ * The admin API as an OpenAPI 3.1 document, generated from the same zod schemas that validate it,
+ * with the routes of installed extensions (`hookdesk.adminRoutes()`) after the engine's own.
+ */
+export function buildOpenApiDocument(
+  extensionRoutes: readonly ExtensionAdminRoute[] = [],
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const errors = {
     default: {
@@ -79,9 +76,12 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       content: json(outputSchema(errorView)),
     },
   };
-  for (const route of ADMIN_ROUTES) {
+  const routes = [
+    ...ADMIN_ROUTES.map((route) => ({ route, spec: ROUTE_SCHEMAS[`${route.method} ${route.path}`] ?? {} })),
+    ...extensionRoutes.map((route) => ({ route, spec: route })),
+  ];
+  for (const { route, spec } of routes) {
     const openApiPath = route.path.replace(/:([a-z]+)/g, '{$1}');
-    const spec = ROUTE_SCHEMAS[`${route.method} ${route.path}`] ?? {};
     const status = String(spec.status ?? 200);
     const parameters = [...route.path.matchAll(/:([a-z]+)/g)].map((match) => ({
       name: match[1],
