@@ -296,7 +296,7 @@ export class Hookdesk {
     const createdAt = this.#eventTime(input.createdAt);
     await this.#ready;
     const settings = await this.#keyRing.get();
-    // Switch off: nothing is created, and nothing is made up later (ADMIN-API.md, "The global switch").
+    // Switch off: nothing is created, and nothing is made up later (docs/admin-api.md, "The global switch").
     if (!settings.active) return [];
 
     let shared: SharedEventBody;
@@ -343,7 +343,7 @@ export class Hookdesk {
   /**
    * One delivery per target, in the log and the queue; resolves with their uuids (given ones that
    * the log holds already included). An event whose body is over `maxBodyBytes` is recorded as
-   * `failed` entries that say why, sent to no one (ADMIN-API.md, "LogSummary").
+   * `failed` entries that say why, sent to no one (docs/admin-api.md, "LogSummary").
    */
   async #record(shared: SharedEventBody, targets: readonly DeliveryTarget[]): Promise<string[]> {
     const template = createEventTemplate(shared);
@@ -459,7 +459,7 @@ export class Hookdesk {
 
   /**
    * Creates a webhook. With `key: "generate"` the answer carries the generated `key`, this once
-   * (ADMIN-API.md, "Webhook"); after that only `revealWebhookKey` shows it.
+   * (docs/admin-api.md, "Webhook"); after that only `revealWebhookKey` shows it.
    */
   async createWebhook(input: unknown): Promise<Webhook & { key?: string }> {
     await this.#ready;
@@ -507,7 +507,7 @@ export class Hookdesk {
       if (patch.headers !== undefined) next.headers = patch.headers;
       if (newKey !== undefined && newKey !== current.key) {
         // The key that signed until now keeps signing `webhook-signature` for the grace period,
-        // so receivers can switch keys without failing deliveries meanwhile (WIRE.md, "Key").
+        // so receivers can switch keys without failing deliveries meanwhile (docs/wire.md, "Key").
         const signedUntilNow = current.key ?? (accountKey as string);
         next.key = newKey;
         if (signedUntilNow !== newKey)

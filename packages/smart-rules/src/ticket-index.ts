@@ -15,7 +15,8 @@ export interface TicketState extends TicketAnchors {
   /**
    * Ids of the rules that fired for this ticket and have not re-armed (the `fired` pairs of
    * `decideFiring`). Kept on the ticket, not in one set per rule, so a sweep reads it from the ticket
-   * it already has in cache: lookups in per-rule sets of 10,000s of ids made a sweep 7x slower.
+   * it already has in cache: lookups in per-rule sets of 10,000s of ids cost a sweep far more
+   * (bench/README.md).
    * The engine's durable, cross-process fire-once record stays the authority; this is its copy.
    */
   firedRules: readonly string[];
