@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HookdeskStorage } from '@hookdesk/storage';
+import { until } from '@hookdesk/test-support';
 import { generateKey, keyPreview, signStandard, standardSecret } from '@hookdesk/wire';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../src/index.js';
 import { harness, receiver } from './support/setup.js';
-import { until } from './support/until.js';
 
 const publicDns = async (host: string) => {
   if (host === 'hooks.example.com') return [{ address: '93.184.216.34', family: 4 }];

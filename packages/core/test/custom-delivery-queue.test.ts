@@ -1,9 +1,9 @@
 import type { QueuedDelivery } from '@hookdesk/storage';
 import { createStorage } from '@hookdesk/storage';
+import { until } from '@hookdesk/test-support';
 import { describe, expect, it } from 'vitest';
 import type { Clock, DeliveryHandler, DeliveryQueue } from '../src/index.js';
 import { harness, receiver } from './support/setup.js';
-import { until } from './support/until.js';
 
 /**
  * A `DeliveryQueue` of its own, as a BullMQ one would be: it remembers every entry it was given

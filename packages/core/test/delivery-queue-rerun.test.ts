@@ -1,8 +1,7 @@
 import { createStorage } from '@hookdesk/storage';
+import { FakeClock, until } from '@hookdesk/test-support';
 import { describe, expect, it } from 'vitest';
 import { StorageDeliveryQueue } from '../src/storage-delivery-queue.js';
-import { FakeClock } from './support/fake-clock.js';
-import { until } from './support/until.js';
 
 // A resend enqueues a delivery whose last attempt may still be finishing: that attempt then
 // removes the delivery from the queue. The resend must still run, and stay queued until it has.

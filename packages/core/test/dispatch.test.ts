@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto';
+import { settle, until } from '@hookdesk/test-support';
 import { signStandard, standardSecret } from '@hookdesk/wire';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../src/retry-policy.js';
 import { USER_AGENT } from '../src/version.js';
-import { settle } from './support/fake-clock.js';
 import { harness, receiver } from './support/setup.js';
-import { until } from './support/until.js';
 
 const WIRE_HEADERS = [
   'content-type',

@@ -1,9 +1,8 @@
+import { settle, until } from '@hookdesk/test-support';
 import { describe, expect, it } from 'vitest';
 import { deliveryUuidFor, nameBasedUuid } from '../src/event-id.js';
 import { recordTicketEvent } from '../src/index.js';
-import { settle } from './support/fake-clock.js';
 import { harness, receiver } from './support/setup.js';
-import { until } from './support/until.js';
 
 describe('delivery uuids derived from an eventId', () => {
   it('are RFC 9562 version 5 uuids (the RFC test vector: the DNS name-space)', () => {

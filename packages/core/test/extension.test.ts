@@ -1,7 +1,7 @@
+import { until } from '@hookdesk/test-support';
 import { describe, expect, it } from 'vitest';
 import { createAdminHandler, type HookdeskExtension, type TicketEvent } from '../src/index.js';
 import { harness, receiver } from './support/setup.js';
-import { until } from './support/until.js';
 
 // The two entry points a package such as @hookdesk/smart-rules builds on (core knows nothing of it).
 describe('hookdesk.onTicketEvent', () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestReceiver } from '@hookdesk/test-receivers';
+import { until } from '@hookdesk/test-support';
 import { afterEach, expect, it } from 'vitest';
-import { until } from './support/until.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/dispatch-child.ts', import.meta.url));
 const packageDir = fileURLToPath(new URL('..', import.meta.url));

@@ -1,10 +1,9 @@
 import { createStorage } from '@hookdesk/storage';
+import { FakeClock, until } from '@hookdesk/test-support';
 import { expect, expectTypeOf, it } from 'vitest';
 import type { AdminOperations } from '../src/admin/admin-operations.js';
 import { createHookdesk, type Hookdesk } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
 import { receiver } from './support/setup.js';
-import { until } from './support/until.js';
 
 it('serves every operation the admin API needs', () => {
   expectTypeOf<Hookdesk>().toMatchTypeOf<AdminOperations>();

@@ -1,8 +1,8 @@
+import { until } from '@hookdesk/test-support';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { expect, it } from 'vitest';
 import type { Logger } from '../src/index.js';
 import { harness, receiver } from './support/setup.js';
-import { until } from './support/until.js';
 
 class TestReader extends MetricReader {
   protected onForceFlush(): Promise<void> {

@@ -1,7 +1,6 @@
+import { settle, until } from '@hookdesk/test-support';
 import { describe, expect, it } from 'vitest';
-import { settle } from './support/fake-clock.js';
 import { harness, receiver } from './support/setup.js';
-import { until } from './support/until.js';
 
 // Moved from core's dispatch and event-id tests: how rules' deliveries go down the engine's one
 // delivery path (recorded through `emit`, retried to the rule's current URL, refused when too large).

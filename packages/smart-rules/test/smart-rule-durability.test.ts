@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hookdesk } from '@hookdesk/core';
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
-import { describeWithService, REDIS_URL, tidyOnClose } from '@hookdesk/test-support';
+import { describeWithService, FakeClock, REDIS_URL, tidyOnClose } from '@hookdesk/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeClock } from './support/fake-clock.js';
 import { createRulesHookdesk, rulesOf, withRuleRepositories } from './support/setup.js';
 
 const HOUR = 3_600_000;

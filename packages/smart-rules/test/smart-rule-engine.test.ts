@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { NotFoundError, ValidationError } from '@hookdesk/core';
+import { settle, until } from '@hookdesk/test-support';
 import { describe, expect, it } from 'vitest';
 import { SMART_RULE_KEYS } from '../src/index.js';
-import { settle } from './support/fake-clock.js';
 import { harness, receiver } from './support/setup.js';
-import { until } from './support/until.js';
 
 const HOUR = 3_600_000;
 const urgent = { all: [{ field: 'priority', op: 'is', value: 'urgent' }] };

@@ -6,11 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { Hookdesk } from '@hookdesk/core';
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
 import { startTestReceiver } from '@hookdesk/test-receivers';
+import { FakeClock, until } from '@hookdesk/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FIRING_LEASE_MS } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
 import { createRulesHookdesk, harness, rulesOf, withRuleRepositories } from './support/setup.js';
-import { until } from './support/until.js';
 
 const HOUR = 3_600_000;
 const fixture = fileURLToPath(new URL('./fixtures/smart-rule-claim-child.ts', import.meta.url));

@@ -1,4 +1,6 @@
 export * from './exported-names.js';
+export * from './fake-clock.js';
 export * from './services.js';
 export * from './test-api.js';
 export * from './tidy-on-close.js';
+export * from './until.js';

@@ -1,8 +1,8 @@
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
 import { startTestReceiver, type TestReceiver, type TestReceiverOptions } from '@hookdesk/test-receivers';
+import { FakeClock } from '@hookdesk/test-support';
 import { afterEach } from 'vitest';
 import { createHookdesk, type Hookdesk, type HookdeskOptions } from '../../src/index.js';
-import { FakeClock } from './fake-clock.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 

@@ -1,9 +1,9 @@
 import { createHookdesk, type Hookdesk, type HookdeskOptions } from '@hookdesk/core';
 import { createStorage } from '@hookdesk/storage';
 import { startTestReceiver, type TestReceiver, type TestReceiverOptions } from '@hookdesk/test-receivers';
+import { FakeClock } from '@hookdesk/test-support';
 import { afterEach } from 'vitest';
 import { installSmartRules, type SmartRuleOptions, type SmartRules } from '../../src/index.js';
-import { FakeClock } from './fake-clock.js';
 import { type RuleTestStorage, withRuleRepositories } from './rule-storage.js';
 
 export { type RuleTestStorage, withRuleRepositories };

@@ -1,4 +1,9 @@
-import type { Clock } from '../../src/clock.js';
+/** The engine's `Clock` (`@hookdesk/core`), by shape: this package depends on none of Hookdesk's. */
+export interface ClockLike {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
 
 interface Timer {
   id: number;
@@ -7,7 +12,7 @@ interface Timer {
 }
 
 /** A clock whose time moves only when a test says so; timers fire in time order as it moves. */
-export class FakeClock implements Clock {
+export class FakeClock implements ClockLike {
   #now: number;
   #timers: Timer[] = [];
   #nextId = 1;
