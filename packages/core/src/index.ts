@@ -40,6 +40,7 @@ export {
 export type { Logger } from './logger.js';
 export type { HookdeskOptions } from './options.js';
 export { parseInput } from './parse-input.js';
+export { SerialByKey } from './serial-by-key.js';
 export type { Resolver } from './ssrf-guard.js';
 export { targetUrlSchema } from './target-url-schema.js';
 export type { Webhook, WebhookWithHealth } from './webhook-view.js';

@@ -23,6 +23,7 @@ describe('@hookdesk/core exports', () => {
       'NotFoundError',
       'Resolver',
       'SelectedTicket',
+      'SerialByKey',
       'Settings',
       'TicketEvent',
       'TicketEventErrorHandler',

@@ -5,6 +5,7 @@ import {
   type Logger,
   NotFoundError,
   parseInput,
+  SerialByKey,
   type TimerHandle,
   ValidationError,
 } from '@hookdesk/core';
@@ -13,7 +14,6 @@ import type { Ticket } from '@hookdesk/wire';
 import { compileRule } from './conditions.js';
 import { previewRule } from './rule-preview.js';
 import { evaluateTicketEvent, sweepRules } from './rule-sweeper.js';
-import { SerialByKey } from './serial-by-key.js';
 import { type EvaluableRule, parseStoredRule, type SmartRule, toSmartRule } from './smart-rule.js';
 import type { ResolvedSmartRuleOptions } from './smart-rule-options.js';
 import { smartRuleCreateSchema, smartRulePatchSchema, smartRuleUrlsToCheck } from './smart-rule-schema.js';
