@@ -1,4 +1,7 @@
-import type { RetiredKey, SettingsRecord, SettingsRepository, WebhookRecord } from '@hookdesk/storage';
+import type { HookdeskStorage, SettingsRecord, WebhookRecord } from '@hookdesk/storage';
+
+type RetiredKey = SettingsRecord['previousKeys'][number];
+
 import { generateKey } from '@hookdesk/wire';
 import type { Clock } from './clock.js';
 
@@ -65,14 +68,14 @@ export function rotated(
  * the cache at once; writes by another process are seen within `cacheMs`.
  */
 export class KeyRing {
-  readonly #repo: SettingsRepository;
+  readonly #repo: HookdeskStorage['settings'];
   readonly #clock: Clock;
   readonly #cacheMs: number;
   #cached: SettingsRecord | null = null;
   #cachedAt = 0;
   #loading: Promise<SettingsRecord> | null = null;
 
-  constructor(repo: SettingsRepository, clock: Clock, cacheMs: number) {
+  constructor(repo: HookdeskStorage['settings'], clock: Clock, cacheMs: number) {
     this.#repo = repo;
     this.#clock = clock;
     this.#cacheMs = cacheMs;

@@ -1,4 +1,4 @@
-import type { DeliveryQueueRepository, QueuedDelivery } from '@hookdesk/storage';
+import type { HookdeskStorage, QueuedDelivery } from '@hookdesk/storage';
 import type { Clock, TimerHandle } from './clock.js';
 import type { DeliveryHandler, DeliveryQueue } from './delivery-queue.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -31,7 +31,7 @@ const LATEST_DUE_AT = 10 ** 13 - 2;
  * entries and runs them. What survives a crash is whatever the repository holds.
  */
 export class StorageDeliveryQueue implements DeliveryQueue {
-  readonly #repo: DeliveryQueueRepository;
+  readonly #repo: HookdeskStorage['queue'];
   readonly #clock: Clock;
   readonly #concurrency: number;
   readonly #pollIntervalMs: number;
@@ -62,7 +62,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
   #timer: TimerHandle | null = null;
   #timerAt = Number.POSITIVE_INFINITY;
 
-  constructor(repo: DeliveryQueueRepository, options: StorageDeliveryQueueOptions) {
+  constructor(repo: HookdeskStorage['queue'], options: StorageDeliveryQueueOptions) {
     this.#repo = repo;
     this.#clock = options.clock;
     this.#concurrency = options.concurrency ?? 100;

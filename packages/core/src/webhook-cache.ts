@@ -1,4 +1,4 @@
-import type { WebhookDeliveryHealth, WebhookRecord, WebhookRepository } from '@hookdesk/storage';
+import type { HookdeskStorage, WebhookDeliveryHealth, WebhookRecord } from '@hookdesk/storage';
 import type { Clock } from './clock.js';
 import { SerialByKey } from './serial-by-key.js';
 
@@ -8,7 +8,7 @@ import { SerialByKey } from './serial-by-key.js';
  * are seen within `cacheMs`.
  */
 export class WebhookCache {
-  readonly #repo: WebhookRepository;
+  readonly #repo: HookdeskStorage['webhooks'];
   readonly #clock: Clock;
   readonly #cacheMs: number;
   #byId: Map<string, WebhookRecord> | null = null;
@@ -18,7 +18,7 @@ export class WebhookCache {
   #generation = 0;
   readonly #perWebhook = new SerialByKey();
 
-  constructor(repo: WebhookRepository, clock: Clock, cacheMs: number) {
+  constructor(repo: HookdeskStorage['webhooks'], clock: Clock, cacheMs: number) {
     this.#repo = repo;
     this.#clock = clock;
     this.#cacheMs = cacheMs;
@@ -69,7 +69,7 @@ export class WebhookCache {
   /**
    * Like `update`, but `change` answers only the delivery health (`null`: no write), and only that
    * is written: the record's other fields are never written back, so an admin's edit made
-   * meanwhile in another process stands too (`WebhookRepository.recordHealth`).
+   * meanwhile in another process stands too (`storage.webhooks.recordHealth`).
    */
   updateHealth(id: string, change: (current: WebhookRecord) => WebhookDeliveryHealth | null): Promise<void> {
     return this.#perWebhook.run(id, async () => {

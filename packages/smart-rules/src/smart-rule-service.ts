@@ -9,7 +9,7 @@ import {
   type TimerHandle,
   ValidationError,
 } from '@hookdesk/core';
-import type { DeliveryLogRepository } from '@hookdesk/storage';
+import type { HookdeskStorage } from '@hookdesk/storage';
 import type { Ticket } from '@hookdesk/wire';
 import { compileRule } from './conditions.js';
 import { previewRule } from './rule-preview.js';
@@ -71,7 +71,7 @@ export interface SmartRuleSweepResult {
 
 export interface SmartRuleServiceDeps {
   /** The rules' own repositories, and the engine's log (to tell whether a firing was recorded). */
-  storage: SmartRuleStorage & { log: Pick<DeliveryLogRepository, 'get'> };
+  storage: SmartRuleStorage & { log: Pick<HookdeskStorage['log'], 'get'> };
   clock: Clock;
   logger: Logger;
   /** How long the list of rules is read from memory on the event path (writes here are seen at once). */

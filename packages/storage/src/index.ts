@@ -14,24 +14,15 @@ export type {
   DeliveryAttempt,
   DeliveryRecord,
   DeliveryStatus,
-  DeliverySummary,
   LogFilter,
   LogPage,
   LogPageRequest,
   QueuedDelivery,
-  RetiredKey,
   SettingsRecord,
   WebhookDeliveryHealth,
   WebhookRecord,
 } from './records.js';
 export { DELIVERY_STATUSES } from './records.js';
-export type {
-  DeliveryLogRepository,
-  DeliveryQueueRepository,
-  EntityRepository,
-  HookdeskStorage,
-  SettingsRepository,
-  WebhookRepository,
-} from './repositories.js';
+export type { EntityRepository, HookdeskStorage } from './repositories.js';
 export { parseSortKey, sortKey, timePrefix } from './sort-key.js';
 export { validInput } from './valid-input.js';

@@ -4,4 +4,5 @@ export * from './readme-example.js';
 export * from './services.js';
 export * from './test-api.js';
 export * from './tidy-on-close.js';
+export * from './undocumented-exports.js';
 export * from './until.js';

@@ -1,4 +1,8 @@
-import type { DeliveryRecord, DeliverySummary, LogFilter, LogPage, LogPageRequest } from '@hookdesk/storage';
+import type { DeliveryRecord, LogFilter, LogPage, LogPageRequest } from '@hookdesk/storage';
+
+/** One entry of a log page: a delivery without its body, headers and attempts. */
+export type DeliverySummary = LogPage['items'][number];
+
 import type { z } from 'zod';
 import type { ExtensionAdminRoute } from './admin-routes.js';
 import type { webhookSavedView, webhookView, webhookWithHealthView } from './admin-schemas.js';
@@ -39,5 +43,3 @@ export interface AdminOperations {
 
 /** What the admin API mounts: a `Hookdesk` from `createHookdesk()` (or anything with its admin methods). */
 export type AdminSource = AdminOperations;
-
-export type { DeliverySummary };
