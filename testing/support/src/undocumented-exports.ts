@@ -9,10 +9,10 @@ import { exportedNames } from './exported-names.js';
 export function undocumentedExports(entry: string | URL, readme: string | URL): string[] {
   const text = readFileSync(readme, 'utf8');
   return exportedNames(entry).filter(
-    (name) => !new RegExp(`(?<![\\w$])${escape(name)}(?![\\w$])`).test(text),
+    (name) => !new RegExp(`(?<![\\w$])${asPattern(name)}(?![\\w$])`).test(text),
   );
 }
 
-function escape(name: string): string {
+function asPattern(name: string): string {
   return name.replace(/[$]/g, '\\$');
 }
