@@ -4,6 +4,7 @@
 //   3. event-to-receipt latency at 1,000 events/s;
 //   4. one event fanned out to 1,000 webhooks: time until recorded;
 //   5. the floor: the least work a signed delivery logged on lmdb can be, by hand (floor.ts).
+//   6. storage writes per successful delivery, counted around the store (write-count.ts).
 // `pnpm --filter @hookdesk/bench bench:dispatch`; BENCH_STRICT=1 exits 1 when a target is missed.
 // Loopback only; the embedded database lives under bench/results/ and is removed after.
 import { mkdirSync, rmSync } from 'node:fs';
@@ -23,13 +24,14 @@ import {
   throughput,
   waitFor,
 } from './loopback.js';
+import { countWrites, writesPerDelivery } from './write-count.js';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
 const RATE_PER_SECOND = 1_000;
 const RATE_SECONDS = 3;
 const FAN_OUT = 1_000;
 const HOST_WAIT_EVENTS = 300;
-const TARGETS = { throughputRatio: 0.5, p99Ms: 25, fanOutMs: 200 };
+const TARGETS = { throughputRatio: 0.5, p99Ms: 25, fanOutMs: 200, writesPerDelivery: 8 };
 
 type StoreKind = 'embedded' | 'embedded-nosync' | 'memory';
 
@@ -130,7 +132,7 @@ async function fanOut(dir: string, receiver: Receiver) {
 
 async function main() {
   mkdirSync(RESULTS, { recursive: true });
-  const dirs = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => join(RESULTS, `dispatch-${process.pid}-${x}`));
+  const dirs = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((x) => join(RESULTS, `dispatch-${process.pid}-${x}`));
   const receiver = await startReceiver();
   try {
     const base = await baseline(receiver);
@@ -154,6 +156,18 @@ async function main() {
       const opened = await openHookdesk(dir as string, kind);
       await opened.hookdesk.createWebhook({ url: receiver.url, events: ['ticket.created'] });
       reference[kind] = await throughput(opened.hookdesk);
+      await opened.hookdesk.close();
+      await opened.storage.close();
+    }
+
+    const writes: Record<string, Awaited<ReturnType<typeof writesPerDelivery>>> = {};
+    for (const [kind, dir] of [
+      ['embedded', dirs[6]],
+      ['memory', dirs[3]],
+    ] as const) {
+      const opened = await openHookdesk(dir as string, kind);
+      await opened.hookdesk.createWebhook({ url: receiver.url, events: ['ticket.created'] });
+      writes[kind] = await writesPerDelivery(opened.hookdesk, countWrites(opened.storage));
       await opened.hookdesk.close();
       await opened.storage.close();
     }
@@ -184,6 +198,15 @@ async function main() {
         `≥ ${TARGETS.throughputRatio}× wall`,
         '',
         ratio >= TARGETS.throughputRatio ? 'ok' : 'MISSED',
+      ],
+      [
+        'storage writes per successful delivery, lmdb / memory',
+        `${writes.embedded?.perDelivery.toFixed(1)} / ${writes.memory?.perDelivery.toFixed(1)}`,
+        `≤ ${TARGETS.writesPerDelivery}`,
+        Math.max(writes.embedded?.perDelivery ?? 0, writes.memory?.perDelivery ?? 0) <=
+        TARGETS.writesPerDelivery
+          ? 'ok'
+          : 'MISSED',
       ],
       ['', '', '', ''],
       [`event-to-receipt p50 at ${lat.rate.toFixed(0)} events/s`, `${lat.p50.toFixed(1)} ms`, '', ''],
@@ -226,6 +249,7 @@ async function main() {
     );
     for (const row of rows)
       console.log(row.map((cell, c) => (cell as string).padEnd(widths[c] as number)).join('  '));
+    console.log(`\nwrites per delivery on lmdb, by kind: ${writes.embedded?.kinds}`);
     const missed = rows.some((r) => r[3] === 'MISSED');
     if (missed && process.env.BENCH_STRICT === '1') process.exitCode = 1;
   } finally {
