@@ -1,225 +1,43 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { bearerToken, buildOpenApiDocument, createHookdesk, type Hookdesk } from '@hookdesk/core';
-import { hookdeskAdmin } from '@hookdesk/express';
-import { installSmartRules } from '@hookdesk/smart-rules';
-import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
-import express from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, it } from 'vitest';
+import { namesTheProblem } from '../src/admin-error-shape.js';
+import {
+  forgedCursor,
+  json,
+  logQueryName,
+  pct,
+  rawBody,
+  resendBody,
+  ruleBody,
+  text,
+  webhookBody,
+} from '../src/admin-fuzz-arbitraries.js';
+import { type AdminFuzzTarget, AUTH, startAdminFuzzTarget } from '../src/admin-fuzz-target.js';
 import { figure } from '../src/figure.js';
 
 // fast-check over the admin API's bodies, path parameters and query strings, against a real
-// server: the Express adapter on port 0 over the embedded (lmdb) store, a real host's default and
-// the one whose 1,978-byte key limit turned long ids into 500s. Nothing is dialled: the resolver
-// answers a public address for every name and no ticket event is recorded, so no delivery exists.
+// server (`startAdminFuzzTarget`: the Express adapter over the embedded store, nothing dialled).
 
-const TOKEN = 'adversarial-admin-token-0123456789';
-const AUTH = { authorization: `Bearer ${TOKEN}` };
-const M = '/admin/webhooks';
 const SEED = 11;
 const RUNS = { bodies: 400, params: 400, queries: 400 };
 // Bigger than any honest error answer; a body this size repeats the input.
 const MAX_ERROR_BYTES = 16 * 1024;
 
-let dir: string;
-let storage: HookdeskStorage;
-let hookdesk: Hookdesk;
-let server: ReturnType<ReturnType<typeof express>['listen']>;
-let base: string;
+let target: AdminFuzzTarget | undefined;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hookdesk-admin-fuzz-'));
-  storage = await createStorage({ path: dir });
-  hookdesk = createHookdesk({
-    storage,
-    resolve: async () => [{ address: '93.184.216.34', family: 4 }],
-  });
-  installSmartRules(hookdesk);
-  await hookdesk.ready();
-  const app = express();
-  app.use(M, hookdeskAdmin(hookdesk, { authorize: bearerToken(TOKEN), logger: adminLog }));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${M}`;
+  target = await startAdminFuzzTarget();
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  await hookdesk?.close();
-  await storage?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await target?.close();
 });
-
-// What the admin API logs (its 5xx causes): counted, and never longer than a line should be.
-const logged: string[] = [];
-const adminLog = {
-  warn: (obj: object, msg?: string) => logged.push(`${msg} ${JSON.stringify(obj)}`),
-  error: (obj: object, msg?: string) =>
-    logged.push(`${msg} ${String((obj as { err?: Error }).err?.message ?? JSON.stringify(obj))}`),
-};
-
-interface Outcome {
-  what: string;
-  status: number;
-  body: string;
-  allow: string | null;
-}
-const outcomes: Outcome[] = [];
-
-async function call(method: string, path: string, body?: string, contentType = 'application/json') {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...AUTH, ...(body === undefined ? {} : { 'content-type': contentType }) },
-    body,
-  });
-  const text = await res.text();
-  outcomes.push({
-    what: `${method} ${path.slice(0, 120)} ${body === undefined ? '' : body.slice(0, 120)}`,
-    status: res.status,
-    body: text,
-    allow: res.headers.get('allow'),
-  });
-}
-
-/**
- * Whether a 4xx says what was wrong: the docs/admin-api.md error shape with a real sentence, and for a
- * 422 the field it is about (its first detail's path in the message), for a 404 the id or route.
- */
-function namesTheProblem(outcome: Outcome): boolean {
-  let error: { code?: unknown; message?: unknown; details?: unknown };
-  try {
-    error = (JSON.parse(outcome.body) as { error: typeof error }).error;
-  } catch {
-    return false;
-  }
-  if (!error || typeof error.code !== 'string' || typeof error.message !== 'string') return false;
-  const message = error.message;
-  if (message.length < 15 || /(^|: )Invalid input\.?$/.test(message)) return false;
-  if (!Array.isArray(error.details)) return false;
-  switch (outcome.status) {
-    case 422: {
-      const first = error.details[0] as { path?: unknown; message?: unknown } | undefined;
-      if (!first || typeof first.path !== 'string' || typeof first.message !== 'string') return false;
-      return first.path === '' || message.includes(first.path) || message.includes(`The ${first.path} `);
-    }
-    case 404:
-      return /\b(id|uuid|route)\b/.test(message);
-    case 405:
-      return outcome.allow !== null;
-    default:
-      return true;
-  }
-}
-
-// ---- arbitraries ------------------------------------------------------------------------------
-
-const text = fc.oneof(
-  fc.string(),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  // UTF-16 code units one by one: lone surrogates, NUL, CR and LF included.
-  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 30 }),
-  fc.integer({ min: 150, max: 4000 }).map((n) => 'a'.repeat(n)),
-  fc.constantFrom('', ' ', '\r\n', '\u0000', 'é€', '..', '%', '%2F', 'generate', '__proto__', 'constructor'),
-);
-const json = fc.oneof(fc.jsonValue({ maxDepth: 3 }), text);
-const url = fc.oneof(
-  fc.webUrl(),
-  text,
-  fc.constant('http://127.0.0.1:9/x'),
-  fc.integer({ min: 2000, max: 100_000 }).map((n) => `https://example.com/${'a'.repeat(n)}`),
-);
-const headers = fc.oneof(
-  fc.dictionary(text, text, { maxKeys: 5 }),
-  fc
-    .integer({ min: 1, max: 600 })
-    .map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-h${i}`, 'v'.repeat(1000)]))),
-  json,
-);
-const webhookBody = fc.record(
-  {
-    url,
-    events: fc.oneof(fc.subarray(['ticket.created', 'ticket.updated', 'ticket.deleted']), json),
-    active: fc.oneof(fc.boolean(), json),
-    name: json,
-    description: json,
-    headers,
-    key: fc.oneof(fc.constantFrom('generate', null, 5, `whsec_${'A'.repeat(44)}`), json),
-  },
-  { requiredKeys: [] },
-);
-const filter = fc.record(
-  {
-    status: fc.oneof(fc.constantFrom('pending', 'succeeded', 'failed'), json),
-    webhookId: json,
-    ruleId: json,
-    event: json,
-    since: json,
-    until: json,
-  },
-  { requiredKeys: [] },
-);
-const resendBody = fc.oneof(
-  fc.record(
-    { ids: fc.oneof(fc.array(fc.oneof(fc.uuid(), text), { maxLength: 5 }), json) },
-    { requiredKeys: [] },
-  ),
-  fc.integer({ min: 999, max: 1002 }).map((n) => ({ ids: Array.from({ length: n }, (_, i) => `id-${i}`) })),
-  fc.record({ filter: fc.oneof(filter, json) }),
-  fc.record({ ids: fc.array(text, { maxLength: 2 }), filter }),
-  json,
-);
-const ruleBody = fc.record(
-  {
-    name: json,
-    description: json,
-    active: json,
-    categories: fc.oneof(fc.array(text, { maxLength: 3 }), json),
-    workSchedule: fc.oneof(fc.constant(null), json),
-    conditions: fc.oneof(
-      fc.record({ all: fc.array(fc.record({ field: text, op: text, value: json }), { maxLength: 3 }) }),
-      json,
-    ),
-    action: fc.oneof(fc.record({ type: fc.constant('trigger_webhook'), url }), json),
-  },
-  { requiredKeys: [] },
-);
-const rawBody = fc.oneof(
-  fc.constantFrom('', '{', '[]', 'null', '"x"', '{"a":', '\u0000'),
-  fc.string({ unit: 'binary', maxLength: 60 }),
-  fc.integer({ min: 1000, max: 6000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
-);
-
-/**
- * `encodeURIComponent` for any string, lone surrogates too (as UTF-8's replacement character).
- * Unreserved characters stay as they are, so the longest request stays under Node's 16 KiB header
- * limit (over it Node itself answers 431, before any adapter runs).
- */
-function pct(value: string): string {
-  return [...Buffer.from(value, 'utf8')]
-    .map((byte) =>
-      /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)) && byte < 0x80
-        ? String.fromCharCode(byte)
-        : `%${byte.toString(16).padStart(2, '0').toUpperCase()}`,
-    )
-    .join('');
-}
-
-/** Every route of the router's table with a body, from the OpenAPI document built from it. */
-function routes(): { method: string; path: string }[] {
-  const paths = buildOpenApiDocument(hookdesk.adminRoutes()).paths as Record<string, Record<string, unknown>>;
-  return Object.entries(paths).flatMap(([path, methods]) =>
-    Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
-  );
-}
 
 // ---- the attack -------------------------------------------------------------------------------
 
 it('fuzzes the admin API: no 5xx, every 4xx names what was wrong', async () => {
-  const table = routes();
+  const { base, call, outcomes, logged } = target!;
+  const table = target!.routes();
   const kept = await fetch(`${base}/api/webhooks`, {
     method: 'POST',
     headers: { ...AUTH, 'content-type': 'application/json' },
@@ -330,28 +148,11 @@ it('fuzzes the admin API: no 5xx, every 4xx names what was wrong', async () => {
   );
 
   // Query strings of GET /api/logs: known and unknown names, repeated, any value, forged cursors.
-  const names = fc.constantFrom(
-    'status',
-    'webhookId',
-    'ruleId',
-    'event',
-    'since',
-    'until',
-    'limit',
-    'cursor',
-    'colour',
-  );
-  const cursor = fc.oneof(
-    text.map((value) => Buffer.from(value, 'utf8').toString('base64url')),
-    fc
-      .tuple(fc.bigInt({ min: 0n, max: 10n ** 13n - 1n }), text)
-      .map(([ms, id]) =>
-        Buffer.from(`v1:${ms.toString().padStart(13, '0')}:${id}`, 'utf8').toString('base64url'),
-      ),
-  );
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.tuple(names, fc.oneof(text, cursor, fc.integer().map(String))), { maxLength: 3 }),
+      fc.array(fc.tuple(logQueryName, fc.oneof(text, forgedCursor, fc.integer().map(String))), {
+        maxLength: 3,
+      }),
       async (pairs) => {
         const query = pairs.map(([name, value]) => `${name}=${pct(value)}`).join('&');
         await call('GET', `/api/logs?${query}`);

@@ -10,14 +10,15 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { createStorage, type HookdeskStorage, openEmbeddedStore } from '@hookdesk/storage';
 import {
-  createStorage,
-  type DeliveryRecord,
-  type HookdeskStorage,
-  openEmbeddedStore,
-} from '@hookdesk/storage';
-import { POSTGRES_URL, postgresAvailable, REDIS_URL, redisAvailable } from '@hookdesk/test-support';
-import { open } from 'lmdb';
+  POSTGRES_URL,
+  postgresAvailable,
+  REDIS_URL,
+  redisAvailable,
+  tidyOnClose,
+} from '@hookdesk/test-support';
+import { append, fill, rawLmdbAppend } from './workloads.js';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -29,7 +30,6 @@ const APPEND_CONCURRENCY = [256, 64] as const;
 const FAN_OUT = 10;
 const SMALL = 10_000;
 const LARGE = 100_000;
-const FILL_BATCH = 500;
 const LIST_RUNS = 200;
 const PAGE = 50;
 
@@ -38,101 +38,6 @@ const TARGETS = {
   listP50Ms: { embedded: 10, redis: 30 } as Record<string, number | undefined>,
   growth: 1.5,
 };
-
-/** About 2 KB of JSON, as a ticket.created body. */
-const BODY_TEXT = 'Printer on fire ☃ in building 3. '.repeat(58);
-const BASE = Date.parse('2026-01-01T00:00:00.000Z');
-
-function delivery(i: number, prefix: string): DeliveryRecord {
-  const createdAt = new Date(BASE + i * 1_000).toISOString();
-  const uuid = `${prefix}-${String(i).padStart(7, '0')}`;
-  return {
-    uuid,
-    event: i % 2 === 0 ? 'ticket.created' : 'ticket.updated',
-    webhookId: `wh-${i % 10}`,
-    ruleId: null,
-    url: 'https://example.com/hooks',
-    // 1 % failed, spread evenly.
-    status: i % 100 === 37 ? 'failed' : 'succeeded',
-    body: JSON.stringify({
-      uuid,
-      event: 'ticket.created',
-      created_at: createdAt,
-      ticket: { id: i, text: BODY_TEXT },
-    }),
-    headers: { 'content-type': 'application/json', 'x-hookdesk-attempt': '1' },
-    signature: 'sha1=f9d66d970356a639ad1d1446469283f0ab30e023',
-    createdAt,
-    lastAttemptAt: createdAt,
-    nextAttemptAt: null,
-    lastStatusCode: 200,
-    attemptCount: 1,
-    attempts: [],
-  };
-}
-
-/** Entries/s appending `count` deliveries, `perCall` per `create`, `concurrency` calls in flight. */
-async function append(
-  storage: HookdeskStorage,
-  count: number,
-  concurrency: number,
-  perCall: number,
-  prefix: string,
-) {
-  const records = Array.from({ length: count }, (_, i) => delivery(i, prefix));
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < records.length) {
-        const batch = records.slice(next, next + perCall);
-        next += perCall;
-        await storage.log.create(batch);
-      }
-    }),
-  );
-  return count / ((performance.now() - started) / 1_000);
-}
-
-async function fill(storage: HookdeskStorage, from: number, to: number, prefix: string) {
-  for (let start = from; start < to; start += FILL_BATCH) {
-    const batch = [];
-    for (let i = start; i < Math.min(to, start + FILL_BATCH); i++) batch.push(delivery(i, prefix));
-    await storage.log.create(batch);
-  }
-}
-
-/**
- * Baseline: raw lmdb doing the same writes per entry as the embedded store (one ~2.6 KB value and
- * five index keys, the sets of a webhook delivery) with the same number in flight: the ceiling
- * that fsync and this machine's CPUs set, without Keyv, validation or JSON.
- */
-async function rawLmdbAppend(path: string, count: number, concurrency: number) {
-  const root = open({ path, maxDbs: 8 });
-  const values = root.openDB<string, string>({ name: 'keyv' });
-  const index = root.openDB<Buffer, string>({ name: 'hookdesk-index', encoding: 'binary' });
-  const empty = Buffer.alloc(0);
-  const value = JSON.stringify({ value: delivery(0, 'r') });
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const member = `${String(BASE + next).padStart(13, '0')}:r-${next}`;
-        next += 1;
-        await Promise.all([
-          values.put(`hookdesk:delivery:${member}`, value),
-          ...['log', 'log:event:x', 'log:status:y', 'log:webhook:z', 'log:webhook:z:status:y'].map((set) =>
-            index.put(`hookdesk:${set} ${member}`, empty),
-          ),
-        ]);
-      }
-    }),
-  );
-  const perSecond = count / ((performance.now() - started) / 1_000);
-  await root.close();
-  return perSecond;
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -153,35 +58,6 @@ async function timeListing(storage: HookdeskStorage) {
   return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
-/** Deletes what a namespace wrote on a shared server (never a flush). */
-async function tidy(storage: HookdeskStorage) {
-  const store = storage.keyv.store as {
-    query?: (sql: string, values: unknown[]) => Promise<unknown>;
-    getClient?: () => Promise<{ sendCommand(args: string[]): Promise<unknown> }>;
-  };
-  const namespace = storage.keyv.namespace!;
-  if (store.getClient) {
-    const client = await store.getClient();
-    let cursor = '0';
-    do {
-      const [next, keys] = (await client.sendCommand([
-        'SCAN',
-        cursor,
-        'MATCH',
-        `${namespace}::*`,
-        'COUNT',
-        '1000',
-      ])) as [string, string[]];
-      if (keys.length > 0) await client.sendCommand(['UNLINK', ...keys]);
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  if (store.query) {
-    await store.query('DELETE FROM public.keyv WHERE key LIKE $1', [`${namespace}:%`]);
-    await store.query('DELETE FROM public.hookdesk_index WHERE set_name LIKE $1', [`${namespace}:%`]);
-  }
-}
-
 interface ListingResult {
   backend: string;
   small: { p50: number; p95: number };
@@ -200,7 +76,6 @@ async function listingBench(backend: string, open: () => Promise<HookdeskStorage
     const large = await timeListing(storage);
     return { backend, small, large, fillSeconds };
   } finally {
-    await tidy(storage);
     await storage.close();
   }
 }
@@ -255,10 +130,16 @@ async function main() {
     listings.push(await listingBench('embedded', () => createStorage({ path: join(dbRoot, 'list') })));
     const namespace = `hookdesk-bench-${randomUUID()}`;
     if (await redisAvailable()) {
-      listings.push(await listingBench('redis', () => createStorage({ store: REDIS_URL, namespace })));
+      listings.push(
+        await listingBench('redis', () => createStorage({ store: REDIS_URL, namespace }).then(tidyOnClose)),
+      );
     } else notes.push(`redis skipped: nothing answers at ${REDIS_URL}`);
     if (await postgresAvailable()) {
-      listings.push(await listingBench('postgres', () => createStorage({ store: POSTGRES_URL, namespace })));
+      listings.push(
+        await listingBench('postgres', () =>
+          createStorage({ store: POSTGRES_URL, namespace }).then(tidyOnClose),
+        ),
+      );
     } else notes.push(`postgres skipped: nothing answers at ${POSTGRES_URL}`);
 
     const rows: string[][] = [['measure', 'backend', 'result', 'target', 'ok']];

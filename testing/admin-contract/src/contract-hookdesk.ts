@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHookdesk } from '@hookdesk/core';
 import { installSmartRules } from '@hookdesk/smart-rules';
 import { createStorage } from '@hookdesk/storage';
-import type { ContractHookdesk, ContractStore } from './admin-contract.js';
+import type { ContractHookdesk, ContractStore } from './contract-types.js';
 
 /**
  * A real engine on real storage, allowed to dial the suite's loopback receivers: in memory by

@@ -1,0 +1,145 @@
+import { RecordNotFoundError } from '@hookdesk/storage';
+import { attempt, makeDelivery, minutes } from './fixtures.js';
+import { SETS } from './key-layout.js';
+import type { StorageContext } from './storage-context.js';
+
+/** Delivery records: created whole, attempts appended, status moved between the status sets. */
+export function deliveryRecordsConformance(ctx: StorageContext): void {
+  const { it, expect } = ctx.test;
+  it('creates deliveries and reads them back whole', async () => {
+    const record = makeDelivery('one', 3);
+    await ctx.storage.log.create([record]);
+    expect(await ctx.storage.log.get('one')).toEqual(record);
+    expect(await ctx.storage.log.get('missing')).toBeUndefined();
+  });
+
+  it('appends attempts, moves the status, and keeps the latest headers and signature', async () => {
+    await ctx.storage.log.create([makeDelivery('a', 1)]);
+    const first = await ctx.storage.log.recordAttempt('a', attempt(1, 2, null), {
+      status: 'pending',
+      nextAttemptAt: minutes(7),
+    });
+    expect(first.attemptCount).toBe(1);
+    expect(first.nextAttemptAt).toBe(minutes(7));
+    expect(first.lastStatusCode).toBeNull();
+    const second = await ctx.storage.log.recordAttempt('a', attempt(2, 7, 503), {
+      status: 'failed',
+      nextAttemptAt: null,
+      headers: { 'x-hookdesk-attempt': '2' },
+      signature: 'sha1=ff',
+    });
+    expect(second).toMatchObject({
+      status: 'failed',
+      attemptCount: 2,
+      lastAttemptAt: minutes(7),
+      lastStatusCode: 503,
+      headers: { 'x-hookdesk-attempt': '2' },
+      signature: 'sha1=ff',
+    });
+    expect(second.attempts.map((a) => a.number)).toEqual([1, 2]);
+    expect(await ctx.storage.log.get('a')).toEqual(second);
+    expect((await ctx.storage.log.list({ status: 'failed' })).items.map((item) => item.uuid)).toEqual(['a']);
+    expect((await ctx.storage.log.list({ status: 'pending' })).items).toEqual([]);
+
+    const resent = await ctx.storage.log.setStatus('a', { status: 'pending', nextAttemptAt: minutes(8) });
+    expect(resent).toMatchObject({ status: 'pending', attemptCount: 2, nextAttemptAt: minutes(8) });
+    expect((await ctx.storage.log.list({ status: 'failed' })).items).toEqual([]);
+    expect((await ctx.storage.log.list({ status: 'pending', webhookId: 'wh-1' })).items).toHaveLength(1);
+  });
+
+  it('moves a delivery between status sets, leaving no entry in the set it left', async () => {
+    const record = makeDelivery('moving', 4);
+    const member = async (set: string) =>
+      (await ctx.storage.index.range(set, { limit: 10, order: 'asc' })).length;
+    const bySet = async () => ({
+      pending: await member(SETS.logStatus('pending')),
+      failed: await member(SETS.logStatus('failed')),
+      webhookPending: await member(SETS.logWebhookStatus('wh-1', 'pending')),
+      webhookFailed: await member(SETS.logWebhookStatus('wh-1', 'failed')),
+    });
+    await ctx.storage.log.create([record]);
+    expect(await bySet()).toEqual({ pending: 1, failed: 0, webhookPending: 1, webhookFailed: 0 });
+    // Listing checks each record's status, so a stale entry would not show there: read the sets.
+    await ctx.storage.log.recordAttempt('moving', attempt(1, 5, 500), {
+      status: 'failed',
+      nextAttemptAt: null,
+    });
+    expect(await bySet()).toEqual({ pending: 0, failed: 1, webhookPending: 0, webhookFailed: 1 });
+    await ctx.storage.log.setStatus('moving', { status: 'pending', nextAttemptAt: minutes(6) });
+    expect(await bySet()).toEqual({ pending: 1, failed: 0, webhookPending: 1, webhookFailed: 0 });
+    // One status set per webhook+status and per status, whatever the number of moves.
+    expect(await ctx.storage.index.count(SETS.log)).toBe(1);
+    expect(await ctx.storage.index.count(SETS.logWebhook('wh-1'))).toBe(1);
+  });
+
+  it('keeps the reason of a delivery that failed unsent until a resend clears it', async () => {
+    const unsent = makeDelivery('unsent', 2, {
+      status: 'failed',
+      body: '{"uuid":"unsent","event":"ticket.updated","ticket":{"id":2,"text":"xxxx',
+      signature: '',
+      headers: {},
+      error: 'The ticket.updated body would be 300000 bytes, over the 262144-byte limit.',
+      bodyTooLarge: { bytes: 300_000, limit: 262_144 },
+    });
+    await ctx.storage.log.create([unsent, makeDelivery('sendable', 3)]);
+    expect(await ctx.storage.log.get('unsent')).toEqual(unsent);
+    // Summaries are LogSummary's fields only; the reason is in the full entry.
+    const [summary] = (await ctx.storage.log.list({ status: 'failed' })).items;
+    expect(summary).toEqual({
+      uuid: 'unsent',
+      event: 'ticket.created',
+      webhookId: 'wh-1',
+      ruleId: null,
+      url: 'https://example.com/hooks/wh-1',
+      status: 'failed',
+      createdAt: minutes(2),
+      lastAttemptAt: null,
+      nextAttemptAt: null,
+      lastStatusCode: null,
+      attemptCount: 0,
+    });
+
+    // A webhook gone: failed without an attempt, with the reason; a resend clears it.
+    const gone = await ctx.storage.log.setStatus('sendable', {
+      status: 'failed',
+      nextAttemptAt: null,
+      error: 'The webhook was deleted.',
+    });
+    expect(gone.error).toBe('The webhook was deleted.');
+    expect((await ctx.storage.log.get('sendable'))?.error).toBe('The webhook was deleted.');
+    const kept = await ctx.storage.log.setStatus('sendable', { status: 'failed', nextAttemptAt: null });
+    expect(kept.error).toBe('The webhook was deleted.');
+    const resent = await ctx.storage.log.setStatus('sendable', {
+      status: 'pending',
+      nextAttemptAt: minutes(4),
+      error: null,
+    });
+    expect(resent).not.toHaveProperty('error');
+    expect(await ctx.storage.log.get('sendable')).not.toHaveProperty('error');
+    // An attempt supersedes the reason: it carries its own error.
+    await ctx.storage.log.setStatus('sendable', { status: 'failed', nextAttemptAt: null, error: 'Gone.' });
+    const attempted = await ctx.storage.log.recordAttempt('sendable', attempt(1, 5, 200), {
+      status: 'succeeded',
+      nextAttemptAt: null,
+    });
+    expect(attempted).not.toHaveProperty('error');
+    expect(await ctx.storage.log.get('sendable')).not.toHaveProperty('error');
+
+    await expect(ctx.storage.log.create([makeDelivery('bad', 4, { error: 42 as never })])).rejects.toThrow(
+      /error/,
+    );
+    await expect(
+      ctx.storage.log.create([makeDelivery('bad', 4, { bodyTooLarge: { bytes: -1, limit: 10 } })]),
+    ).rejects.toThrow(/bodyTooLarge/);
+    expect(await ctx.storage.log.get('bad')).toBeUndefined();
+  });
+
+  it('rejects an attempt for an unknown delivery with a RecordNotFoundError', async () => {
+    await expect(
+      ctx.storage.log.recordAttempt('nope', attempt(1, 1, 200), { status: 'succeeded', nextAttemptAt: null }),
+    ).rejects.toBeInstanceOf(RecordNotFoundError);
+    await expect(
+      ctx.storage.log.setStatus('nope', { status: 'failed', nextAttemptAt: null }),
+    ).rejects.toThrow(/nope/);
+  });
+}
