@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReceiverResponse } from './handle-request.js';
 import { readNodeBody } from './read-node-body.js';
-import type { ReceiverResponse } from './receiver.js';
 import { type ReceiverInput, toReceiver } from './receiver-input.js';
 
 /**

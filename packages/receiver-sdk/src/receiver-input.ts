@@ -1,4 +1,5 @@
-import { createReceiver, type Receiver, type ReceiverOptions } from './receiver.js';
+import { createReceiver, type Receiver } from './receiver.js';
+import type { ReceiverOptions } from './receiver-options.js';
 
 /** What every framework helper takes: a receiver, or the options to create one. */
 export type ReceiverInput = Receiver | ReceiverOptions;

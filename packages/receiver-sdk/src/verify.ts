@@ -101,17 +101,10 @@ export function verify(
   return parseEvent(rawBody, headerValue(headers, HEADER_ATTEMPT));
 }
 
-/** The signature check of `verify` alone, by the same rule: returns when it passes, throws otherwise. */
-export function verifySignature(
-  rawBody: Uint8Array,
-  headers: HeadersInput,
-  keys: string | readonly string[] | KeyRing,
-  options: VerifyOptions = {},
-): void {
-  checkSignature(rawBody, headers, verifySettings(keys, options));
-}
-
-/** `verifySignature` with the keys and options resolved. */
+/**
+ * The signature check of `verify`, with the keys and options resolved: returns when it passes,
+ * throws otherwise.
+ */
 export function checkSignature(rawBody: Uint8Array, headers: HeadersInput, settings: VerifySettings): void {
   const { ring, maxBodyBytes } = settings;
   if (rawBody.byteLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);

@@ -3,12 +3,12 @@ import {
   bodyTimeout,
   createReceiver,
   createSignedRequest,
-  DEFAULT_BODY_TIMEOUT_MS,
   type DedupStore,
   type HookdeskEvent,
   MemoryDedupStore,
   type ReceiverRequest,
 } from '../src/index.js';
+import { DEFAULT_BODY_TIMEOUT_MS } from '../src/receiver-options.js';
 import { ticketCreated, WIRE_KEY } from './fixtures.js';
 
 function request(body: Buffer, headers: Record<string, string>, method = 'POST'): ReceiverRequest {
