@@ -114,3 +114,10 @@ export function withFired(state: TicketState, ruleId: string, fired: boolean): T
   const firedRules = fired ? [...state.firedRules, ruleId] : state.firedRules.filter((id) => id !== ruleId);
   return { ...state, firedRules };
 }
+
+/** The state without fired-rule ids of rules that no longer exist (a deleted rule's leftovers). */
+export function pruneFired(state: TicketState, ids: ReadonlySet<string>): TicketState {
+  return state.firedRules.every((id) => ids.has(id))
+    ? state
+    : { ...state, firedRules: state.firedRules.filter((id) => ids.has(id)) };
+}
