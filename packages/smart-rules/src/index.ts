@@ -16,18 +16,16 @@ export {
   type TimeAnchor,
   type TimeCondition,
 } from './condition-schema.js';
-export {
-  type CompiledRule,
-  compileRule,
-  evaluateConditions,
-  nextMatchTime,
-  type RuleContext,
-  type RuleDefinition,
-  type RuleMatcher,
-  ruleMatches,
-  type TicketAnchors,
-  type TicketChanges as RuleTicketChanges,
-} from './conditions.js';
+export { compileRule, evaluateConditions, ruleMatches } from './conditions/compile-rule.js';
+export { nextMatchTime } from './conditions/next-match-time.js';
+export type {
+  CompiledRule,
+  RuleContext,
+  RuleDefinition,
+  RuleMatcher,
+  TicketAnchors,
+  TicketChanges as RuleTicketChanges,
+} from './conditions/rule-context.js';
 export {
   installSmartRules,
   SMART_RULES_EXTENSION,

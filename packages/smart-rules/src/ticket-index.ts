@@ -1,4 +1,4 @@
-import type { TicketAnchors, TicketChanges } from './conditions.js';
+import type { TicketAnchors, TicketChanges } from './conditions/rule-context.js';
 import { instantOf, sameJson } from './ticket-path.js';
 
 /**

@@ -1,4 +1,4 @@
-import { compileRule } from '../conditions.js';
+import { compileRule } from '../conditions/compile-rule.js';
 import { sweepRules } from '../rule-sweeper.js';
 import type { EvaluableRule } from '../smart-rule.js';
 import type { SmartRuleRecord } from '../storage/smart-rule-record.js';
