@@ -16,18 +16,16 @@ export {
   type TimeAnchor,
   type TimeCondition,
 } from './condition-schema.js';
-export {
-  type CompiledRule,
-  compileRule,
-  evaluateConditions,
-  nextMatchTime,
-  type RuleContext,
-  type RuleDefinition,
-  type RuleMatcher,
-  ruleMatches,
-  type TicketAnchors,
-  type TicketChanges as RuleTicketChanges,
-} from './conditions.js';
+export { compileRule, evaluateConditions, ruleMatches } from './conditions/compile-rule.js';
+export { nextMatchTime } from './conditions/next-match-time.js';
+export type {
+  CompiledRule,
+  RuleContext,
+  RuleDefinition,
+  RuleMatcher,
+  TicketAnchors,
+  TicketChanges as RuleTicketChanges,
+} from './conditions/rule-context.js';
 export {
   installSmartRules,
   SMART_RULES_EXTENSION,
@@ -48,6 +46,12 @@ export {
   type SweepRule,
   sweepRules,
 } from './rule-sweeper.js';
+export {
+  DEFAULT_PREVIEW_LIMIT,
+  type SmartRulePreview,
+  type SmartRulePreviewItem,
+} from './service/preview-stored-rule.js';
+export type { SmartRuleSweepResult } from './service/rule-sweep.js';
 export type { EvaluableRule, SmartRule } from './smart-rule.js';
 export {
   type SmartRuleAdminOperations,
@@ -69,12 +73,6 @@ export {
   smartRulePatchSchema,
   smartRuleUrlsToCheck,
 } from './smart-rule-schema.js';
-export {
-  DEFAULT_PREVIEW_LIMIT,
-  type SmartRulePreview,
-  type SmartRulePreviewItem,
-  type SmartRuleSweepResult,
-} from './smart-rule-service.js';
 export type { RuleFiringIntent, RuleFiringRepository } from './storage/rule-firing-repository.js';
 export { SMART_RULE_KEYS, SMART_RULE_SETS } from './storage/smart-rule-keys.js';
 export type { SmartRuleRecord, SmartRuleRepository } from './storage/smart-rule-record.js';

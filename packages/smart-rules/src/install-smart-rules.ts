@@ -1,8 +1,10 @@
 import type { Hookdesk } from '@hookdesk/core';
+import type { SmartRulePreview } from './service/preview-stored-rule.js';
+import type { SmartRuleSweepResult } from './service/rule-sweep.js';
 import type { SmartRule } from './smart-rule.js';
 import { smartRuleAdminRoutes } from './smart-rule-admin-routes.js';
 import { resolveSmartRuleOptions, type SmartRuleOptions } from './smart-rule-options.js';
-import { type SmartRulePreview, SmartRuleService, type SmartRuleSweepResult } from './smart-rule-service.js';
+import { SmartRuleService } from './smart-rule-service.js';
 import { smartRuleStorage } from './storage/smart-rule-storage.js';
 
 /** The smart rules of one Hookdesk, as `installSmartRules` returns them. */

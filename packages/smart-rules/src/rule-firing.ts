@@ -1,4 +1,4 @@
-import type { CompiledRule, RuleMatcher, TicketAnchors, TicketChanges } from './conditions.js';
+import type { CompiledRule, RuleMatcher, TicketAnchors, TicketChanges } from './conditions/rule-context.js';
 
 /**
  * Where a (rule, ticket) pair stands. `armed`: the rule fires the next time the ticket comes to

@@ -1,4 +1,5 @@
-import { compileRule, nextMatchTime } from './conditions.js';
+import { compileRule } from './conditions/compile-rule.js';
+import { nextMatchTime } from './conditions/next-match-time.js';
 import type { SweepRule } from './rule-sweeper.js';
 import type { TicketState } from './ticket-index.js';
 

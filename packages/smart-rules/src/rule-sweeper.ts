@@ -1,4 +1,5 @@
-import { compileRule, type RuleDefinition, type RuleMatcher, type TicketChanges } from './conditions.js';
+import { compileRule } from './conditions/compile-rule.js';
+import type { RuleDefinition, RuleMatcher, TicketChanges } from './conditions/rule-context.js';
 import { decideFiring, type FiringState, matchKind } from './rule-firing.js';
 import type { TicketState } from './ticket-index.js';
 

@@ -1,8 +1,8 @@
 import type { ExtensionAdminRoute } from '@hookdesk/core';
 import { z } from 'zod';
+import type { SmartRulePreview } from './service/preview-stored-rule.js';
 import type { SmartRule } from './smart-rule.js';
 import { smartRuleCreateSchema, smartRulePatchSchema } from './smart-rule-schema.js';
-import type { SmartRulePreview } from './smart-rule-service.js';
 
 const isoTime = z.iso.datetime({ offset: true, error: 'Use an ISO 8601 time such as 2026-11-28T08:30:00Z.' });
 

@@ -1,4 +1,4 @@
-import type { TicketAnchors, TicketChanges } from './conditions.js';
+import type { TicketAnchors, TicketChanges } from './conditions/rule-context.js';
 import { instantOf, sameJson } from './ticket-path.js';
 
 /**
@@ -113,4 +113,11 @@ export function withFired(state: TicketState, ruleId: string, fired: boolean): T
   if (has === fired) return state;
   const firedRules = fired ? [...state.firedRules, ruleId] : state.firedRules.filter((id) => id !== ruleId);
   return { ...state, firedRules };
+}
+
+/** The state without fired-rule ids of rules that no longer exist (a deleted rule's leftovers). */
+export function pruneFired(state: TicketState, ids: ReadonlySet<string>): TicketState {
+  return state.firedRules.every((id) => ids.has(id))
+    ? state
+    : { ...state, firedRules: state.firedRules.filter((id) => ids.has(id)) };
 }

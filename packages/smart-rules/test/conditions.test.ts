@@ -1,15 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Condition, ConditionGroup, ConditionNode, TimeCondition } from '../src/condition-schema.js';
-import {
-  compileRule,
-  evaluateConditions,
-  nextMatchTime,
-  type RuleDefinition,
-  ruleMatches,
-  type TicketAnchors,
-  type TicketChanges,
-} from '../src/conditions.js';
+import { compileRule, evaluateConditions, ruleMatches } from '../src/conditions/compile-rule.js';
+import { nextMatchTime } from '../src/conditions/next-match-time.js';
+import type { RuleDefinition, TicketAnchors, TicketChanges } from '../src/conditions/rule-context.js';
 import type { WorkSchedule } from '../src/work-schedule-schema.js';
 import { workingMsBetween } from '../src/working-hours.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileRule, type TicketAnchors } from '../src/conditions.js';
+import { compileRule } from '../src/conditions/compile-rule.js';
+import type { TicketAnchors } from '../src/conditions/rule-context.js';
 import { decideFiring, type FiringState, type MatchKind, matchKind } from '../src/rule-firing.js';
 
 describe('decideFiring', () => {
