@@ -10,7 +10,7 @@ import { WebhookCache } from '../webhook-cache.js';
 import { DeliveryLogAdmin } from './delivery-log-admin.js';
 import { EngineGuard } from './engine-guard.js';
 import { ExtensionRegistry } from './extension-registry.js';
-import { EngineLifecycle } from './lifecycle.js';
+import { EngineLifecycle } from './engine-lifecycle.js';
 import { SettingsAdmin } from './settings-admin.js';
 import { TestDelivery } from './test-delivery.js';
 import { TicketEvents } from './ticket-events.js';
