@@ -20,13 +20,9 @@ export type {
   TicketEvent,
   TicketEventListener,
 } from './extension.js';
-export {
-  createHookdesk,
-  Hookdesk,
-  type Settings,
-  type TicketEventOptions,
-  type TicketUpdateOptions,
-} from './hookdesk.js';
+export type { Settings } from './hookdesk/settings-admin.js';
+export type { TicketEventOptions, TicketUpdateOptions } from './hookdesk/ticket-events.js';
+export { createHookdesk, Hookdesk } from './hookdesk.js';
 export type { HookdeskEventMap } from './hookdesk-events.js';
 export {
   isSuccessStatus,

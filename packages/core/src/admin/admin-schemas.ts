@@ -1,7 +1,7 @@
 import { DELIVERY_STATUSES } from '@hookdesk/storage';
 import { EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '@hookdesk/wire';
 import { z } from 'zod';
-import { MAX_RESEND } from '../hookdesk.js';
+import { MAX_RESEND } from '../hookdesk/delivery-log-admin.js';
 import { idSchema, MAX_CURSOR_LENGTH } from './admin-bounds.js';
 
 const isoTime = z.iso.datetime({ offset: true, error: 'Use an ISO 8601 time such as 2026-11-28T08:30:00Z.' });
