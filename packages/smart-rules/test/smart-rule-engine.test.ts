@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { NotFoundError, ValidationError } from '@hookdesk/core';
 import { settle, until } from '@hookdesk/test-support';
 import { describe, expect, it } from 'vitest';
-import { SMART_RULE_KEYS } from '../src/index.js';
+import { SMART_RULE_KEYS } from '../src/storage/smart-rule-keys.js';
 import { harness, receiver } from './support/setup.js';
 
 const HOUR = 3_600_000;

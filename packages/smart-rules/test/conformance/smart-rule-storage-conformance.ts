@@ -1,13 +1,10 @@
 import { CorruptRecordError, type HookdeskStorage } from '@hookdesk/storage';
 import { entityRepositoryCases } from '@hookdesk/storage-conformance';
 import type { ConformanceTestApi } from '@hookdesk/test-support';
-import {
-  SMART_RULE_KEYS,
-  type SmartRuleRecord,
-  type SmartRuleStorage,
-  smartRuleStorage,
-  type TicketStateRecord,
-} from '../../src/index.js';
+import { SMART_RULE_KEYS } from '../../src/storage/smart-rule-keys.js';
+import type { SmartRuleRecord } from '../../src/storage/smart-rule-record.js';
+import { type SmartRuleStorage, smartRuleStorage } from '../../src/storage/smart-rule-storage.js';
+import type { TicketStateRecord } from '../../src/storage/ticket-state-repository.js';
 
 /** The test's storage with the rules' repositories beside the engine's. */
 type RuleStorage = HookdeskStorage & SmartRuleStorage;
