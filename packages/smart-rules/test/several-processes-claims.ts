@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createStorage } from '@hookdesk/storage';
 import { tidyOnClose } from '@hookdesk/test-support';
 import { expect } from 'vitest';
-import { smartRuleStorage } from '../src/index.js';
+import { smartRuleStorage } from '../src/storage/smart-rule-storage.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/claim-firings.ts', import.meta.url));
 const packageDir = fileURLToPath(new URL('..', import.meta.url));

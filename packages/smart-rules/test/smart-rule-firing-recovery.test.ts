@@ -8,7 +8,7 @@ import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
 import { startTestReceiver } from '@hookdesk/test-receivers';
 import { FakeClock, until } from '@hookdesk/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_FIRING_LEASE_MS } from '../src/index.js';
+import { DEFAULT_FIRING_LEASE_MS } from '../src/smart-rule-options.js';
 import { createRulesHookdesk, harness, rulesOf, withRuleRepositories } from './support/setup.js';
 
 const HOUR = 3_600_000;

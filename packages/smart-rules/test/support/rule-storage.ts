@@ -1,5 +1,5 @@
 import type { HookdeskStorage } from '@hookdesk/storage';
-import { type SmartRuleStorage, smartRuleStorage } from '../../src/index.js';
+import { type SmartRuleStorage, smartRuleStorage } from '../../src/storage/smart-rule-storage.js';
 
 /** The storage with the rules' repositories beside the engine's, for tests to read and write. */
 export type RuleTestStorage = HookdeskStorage & SmartRuleStorage;

@@ -3,7 +3,8 @@ import { createStorage } from '@hookdesk/storage';
 import { startTestReceiver, type TestReceiver, type TestReceiverOptions } from '@hookdesk/test-receivers';
 import { FakeClock } from '@hookdesk/test-support';
 import { afterEach } from 'vitest';
-import { installSmartRules, type SmartRuleOptions, type SmartRules } from '../../src/index.js';
+import { installSmartRules, type SmartRules } from '../../src/install-smart-rules.js';
+import type { SmartRuleOptions } from '../../src/smart-rule-options.js';
 import { type RuleTestStorage, withRuleRepositories } from './rule-storage.js';
 
 export { type RuleTestStorage, withRuleRepositories };

@@ -1,40 +1,8 @@
-import {
-  createHookdesk,
-  type ExtensionContext,
-  parseInput,
-  type Resolver,
-  ValidationError,
-} from '@hookdesk/core';
-import { createStorage } from '@hookdesk/storage';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_CONDITION_DEPTH } from '../src/condition-schema.js';
 import { evaluateTicketEvent, type SweepRule } from '../src/rule-sweeper.js';
-import {
-  smartRuleCreateSchema,
-  smartRulePatchSchema,
-  smartRuleUrlsToCheck,
-} from '../src/smart-rule-schema.js';
 import { nextTicketState, type TicketState } from '../src/ticket-index.js';
-
-const create = (input: unknown) => parseInput(smartRuleCreateSchema, input, 'smart rule');
-const patch = (input: unknown) => parseInput(smartRulePatchSchema, input, 'smart rule');
-
-const base = {
-  name: 'Pending too long',
-  conditions: { all: [{ field: 'status', op: 'is', value: 'pending' }] },
-  action: { type: 'trigger_webhook', url: 'https://example.com/hook' },
-};
-
-function problems(input: unknown, parse: (input: unknown) => unknown = create): string[] {
-  try {
-    parse(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).status).toBe(422);
-    return (error as ValidationError).details.map((d) => `${d.path}: ${d.message}`);
-  }
-  throw new Error('expected a ValidationError');
-}
+import { base, create, problems } from './support/rule-input.js';
 
 describe('smartRuleCreateSchema', () => {
   it('fills defaults and keeps the conditions as sent', () => {
@@ -290,67 +258,5 @@ describe('parsed rules feed the matcher as they are', () => {
     expect(evaluateTicketEvent([rule], ticket as TicketState, undefined, 0).fire).toEqual([
       { ruleId: 'r1', ticketId: '1', hold: true },
     ]);
-  });
-});
-
-describe('smartRulePatchSchema', () => {
-  it('takes any subset of fields and fills no defaults', () => {
-    expect(patch({ active: false })).toEqual({ active: false });
-    expect(patch({ workSchedule: null, description: '  ' })).toEqual({
-      workSchedule: null,
-      description: null,
-    });
-  });
-
-  it('checks what it gets as strictly as create', () => {
-    expect(problems({ conditions: { any: [] } }, patch)).toEqual([
-      'conditions.any: A group needs at least one condition.',
-    ]);
-    expect(problems({ id: 'r1' }, patch)).toEqual([
-      ': "id" is not a smart-rule field; the fields are name, description, active, categories, workSchedule, conditions, action.',
-    ]);
-  });
-});
-
-describe('smartRuleUrlsToCheck', () => {
-  it('returns the action URL when there is one', () => {
-    expect(smartRuleUrlsToCheck(create(base))).toEqual(['https://example.com/hook']);
-    expect(smartRuleUrlsToCheck(patch({ active: true }))).toEqual([]);
-  });
-});
-
-describe('smartRuleUrlsToCheck with the webhook SSRF guard', () => {
-  const resolve: Resolver = async (host) => [
-    { address: host === 'intranet.example' ? '10.0.0.7' : '93.184.215.14', family: 4 },
-  ];
-  // The guard's verdict as an extension gets it (`ExtensionContext.urlProblem`): the webhooks' own.
-  const engine = (async () => {
-    const storage = await createStorage({ store: 'memory' });
-    const hookdesk = createHookdesk({ storage, resolve, process: false });
-    let context: ExtensionContext | undefined;
-    hookdesk.extend((given) => {
-      context = given;
-      return { name: 'probe' };
-    });
-    return { hookdesk, storage, context: context as unknown as ExtensionContext };
-  })();
-  afterAll(async () => {
-    const { hookdesk, storage } = await engine;
-    await hookdesk.close();
-    await storage.close();
-  });
-  const refused = async (url: string) => {
-    const { context } = await engine;
-    const input = create({ ...base, action: { type: 'trigger_webhook', url } });
-    const problems = await Promise.all(smartRuleUrlsToCheck(input).map((u) => context.urlProblem(u)));
-    return problems.filter((p) => p !== null);
-  };
-
-  it.each<[string, string[]]>([
-    ['https://example.com/hook', []],
-    ['http://127.1/hook', ['127.0.0.1: 127.0.0.1 is a loopback address']],
-    ['https://intranet.example/hook', ['intranet.example resolves to 10.0.0.7, a private address']],
-  ])('%s → %j', async (url, expected) => {
-    expect(await refused(url)).toEqual(expected);
   });
 });
