@@ -1,4 +1,4 @@
-import { exportedNames } from '@hookdesk/test-support';
+import { exportedNames, undocumentedExports } from '@hookdesk/test-support';
 import { describe, expect, it } from 'vitest';
 
 // The public surface, pinned: a change to it is deliberate, and gets a changeset.
@@ -35,5 +35,11 @@ describe('@hookdesk/storage exports', () => {
       'validInput',
       'writeInOrder',
     ]);
+  }, 30_000);
+
+  it('every exported name is in the README', () => {
+    expect(
+      undocumentedExports(new URL('../src/index.ts', import.meta.url), new URL('../README.md', import.meta.url)),
+    ).toEqual([]);
   }, 30_000);
 });
