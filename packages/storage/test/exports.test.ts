@@ -39,7 +39,10 @@ describe('@hookdesk/storage exports', () => {
 
   it('every exported name is in the README', () => {
     expect(
-      undocumentedExports(new URL('../src/index.ts', import.meta.url), new URL('../README.md', import.meta.url)),
+      undocumentedExports(
+        new URL('../src/index.ts', import.meta.url),
+        new URL('../README.md', import.meta.url),
+      ),
     ).toEqual([]);
   }, 30_000);
 });
