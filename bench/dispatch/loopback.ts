@@ -109,7 +109,7 @@ export async function waitFor(check: () => boolean, timeoutMs: number, what: str
 }
 
 /** Events/s from ticketCreated to "succeeded" in the log, with at most IN_FLIGHT events unrecorded at once. */
-export async function throughput(hookdesk: Hookdesk): Promise<Rate> {
+export async function throughput(hookdesk: Hookdesk, events = HOOKDESK_EVENTS): Promise<Rate> {
   let succeeded = 0;
   const onSucceeded = () => {
     succeeded++;
@@ -130,7 +130,7 @@ export async function throughput(hookdesk: Hookdesk): Promise<Rate> {
     await waitFor(() => succeeded >= target, 60_000, 'deliveries');
   };
   try {
-    return await measureRate(HOOKDESK_EVENTS, run);
+    return await measureRate(events, run);
   } finally {
     hookdesk.off('delivery.succeeded', onSucceeded);
   }

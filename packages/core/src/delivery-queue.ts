@@ -15,8 +15,9 @@ export type DeliveryHandler = (uuid: string, entry?: { once?: boolean }) => Prom
 export interface DeliveryQueue {
   /**
    * Durably adds deliveries, or moves them to a new due time; resolves once stored. `fresh: true`
-   * says none of these uuids is queued yet (new deliveries), a hint an implementation may use to
-   * skip looking for their current entries.
+   * says these are new deliveries that `storage.log.create` is recording as pending, none queued
+   * yet: an implementation may skip looking for their current entries, and the in-process queue
+   * writes nothing for those due now (their pending log entries queue them).
    */
   enqueue(entries: readonly QueuedDelivery[], options?: { fresh?: boolean }): Promise<void>;
   /** Takes a delivery out for good (it succeeded or failed for good). */

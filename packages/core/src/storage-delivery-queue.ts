@@ -73,9 +73,12 @@ export class StorageDeliveryQueue implements DeliveryQueue {
 
   async enqueue(entries: readonly QueuedDelivery[], options: { fresh?: boolean } = {}): Promise<void> {
     if (entries.length === 0) return;
-    await this.#repo.schedule(entries, options);
-    if (!this.#handler) return;
     const now = this.#clock.now();
+    // A fresh delivery's pending log entry is its queue entry, due at its creation (storage's
+    // queue repository): only entries due later need one of their own.
+    const stored = options.fresh ? entries.filter((entry) => entry.dueAt > now) : entries;
+    await this.#repo.schedule(stored, options);
+    if (!this.#handler) return;
     let later = Number.POSITIVE_INFINITY;
     for (const entry of entries) {
       if (entry.dueAt > now) later = Math.min(later, entry.dueAt);

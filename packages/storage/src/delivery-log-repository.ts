@@ -1,23 +1,31 @@
-import { EVENT_TYPES } from '@hookdesk/wire';
 import type { InternalQueueRepository } from './delivery-queue-repository.js';
 import { CorruptRecordError, RecordNotFoundError } from './errors.js';
 import { decodeCursor, encodeCursor } from './log-cursor.js';
-import { deliverySets, matchesFilter, planLogQuery } from './log-query.js';
+import {
+  deliverySets,
+  everySetOf,
+  indexStateOf,
+  matchesFilter,
+  memberOf,
+  moveBetween,
+  planLogQuery,
+  WHOLE_LOG_SETS,
+} from './log-query.js';
+import { mergedRange } from './merged-range.js';
 import { type IndexEntry, type OrderedIndex, writeInOrder } from './ordered-index.js';
 import type { RecordStore } from './record-store.js';
-import {
-  DELIVERY_STATUSES,
-  type DeliveryAttempt,
-  type DeliveryRecord,
-  type DeliverySummary,
-  type LogFilter,
-  type LogPage,
-  type LogPageRequest,
+import type {
+  DeliveryAttempt,
+  DeliveryRecord,
+  DeliverySummary,
+  LogFilter,
+  LogPage,
+  LogPageRequest,
 } from './records.js';
 import type { AttemptOutcome, DeliveryLogRepository } from './repositories.js';
 import { attemptSchema, deliverySchema, deliveryStatusSchema } from './schemas.js';
-import { isoToMs, parseSortKey, sortKey, timePrefix } from './sort-key.js';
-import { INDEX_SETS, STORAGE_KEYS } from './storage-keys.js';
+import { isoToMs, parseSortKey, timePrefix } from './sort-key.js';
+import { type LogIndexState, STORAGE_KEYS } from './storage-keys.js';
 import { validInput } from './valid-input.js';
 
 /** `limit` when the request has none (docs/admin-api.md). */
@@ -53,21 +61,17 @@ function pageLimit(limit: number | undefined): number {
   return Math.min(limit, MAX_LOG_PAGE_SIZE);
 }
 
-function memberOf(record: Pick<DeliveryRecord, 'createdAt' | 'uuid'>): string {
-  return sortKey(Date.parse(record.createdAt), record.uuid);
-}
-
-function entriesFor(record: DeliveryRecord, status = record.status): IndexEntry[] {
+/** The entries a delivery in `state` has; a new pending one's `pending` entry queues it. */
+function entriesFor(record: DeliveryRecord, state: LogIndexState): IndexEntry[] {
   const member = memberOf(record);
-  const { fixed, byStatus } = deliverySets(record, status);
-  return [...fixed, ...byStatus].map((set) => ({ set, member }));
+  return deliverySets(record, state).map((set) => ({ set, member }));
 }
 
 /**
  * The delivery log: a record per uuid under `delivery:<uuid>`, and its sort key
- * `<createdAt ms>:<uuid>` in the sets that listing walks (see `log-query.ts`). A page reads one
- * range of one set and the records it names: O(limit) for any single-field filter, whatever
- * the size of the log.
+ * `<createdAt ms>:<uuid>` in one set per dimension (event, webhook, rule; see `log-query.ts`).
+ * A page merges the ranges of a few sets and reads the records they name: O(limit) for the
+ * filters the index covers, whatever the size of the log.
  */
 export function deliveryLogRepository(
   records: RecordStore,
@@ -115,16 +119,16 @@ export function deliveryLogRepository(
     else if (error === null) delete after.error;
     validInput(deliverySchema, after, 'delivery');
     const writeRecord = () => records.write([{ key: STORAGE_KEYS.delivery(uuid), value: after }]);
-    if (after.status === before.status) {
+    // Moving on from pending always means the queue holds the next attempt (`scheduled`).
+    const from = indexStateOf(before);
+    const to = after.status === 'pending' ? 'scheduled' : after.status;
+    if (from === to) {
       await writeRecord();
       return after;
     }
-    // Readers check the record's status, so a moment when the sets disagree with it is harmless.
-    const member = memberOf(after);
-    const sets = (status: DeliveryRecord['status']) =>
-      deliverySets(after, status).byStatus.map((set) => ({ set, member }));
-    const moveSets = () => index.update({ add: sets(after.status), remove: sets(before.status) });
-    await writeInOrder(index, writeRecord, moveSets);
+    // Readers check the record's status, so a moment when the sets disagree with it is harmless;
+    // the queue repairs a first-attempt entry a crash left behind (`log-queued-entries.ts`).
+    await writeInOrder(index, writeRecord, () => index.update(moveBetween(after, from, to)));
     return after;
   }
 
@@ -146,7 +150,7 @@ export function deliveryLogRepository(
     let scanned = 0;
     for (;;) {
       const want = plan.exact ? limit + 1 - items.length : Math.min(Math.max(limit * 2, 100), 1_000);
-      const members = await index.range(plan.set, { from, below, limit: want, order: 'desc' });
+      const members = await mergedRange(index, plan.sets, { from, below, limit: want, order: 'desc' });
       const uuids = members.map((member) => parseSortKey(member)?.id ?? '');
       const found = await records.readMany(uuids.map(STORAGE_KEYS.delivery), deliverySchema);
       for (let at = 0; at < members.length; at++) {
@@ -168,25 +172,18 @@ export function deliveryLogRepository(
     const below = timePrefix(Math.max(0, Math.floor(before)));
     let purged = 0;
     for (;;) {
-      const members = await index.range(INDEX_SETS.log, { below, limit: PURGE_BATCH, order: 'asc' });
+      const members = await mergedRange(index, WHOLE_LOG_SETS, { below, limit: PURGE_BATCH, order: 'asc' });
       if (members.length === 0) return purged;
       const uuids = members.map((member) => parseSortKey(member)?.id ?? '');
       const found = await records.readManySettled(uuids.map(STORAGE_KEYS.delivery), deliverySchema);
       const remove: IndexEntry[] = [];
       members.forEach((member, at) => {
         const record = found[at];
-        if (record && !(record instanceof CorruptRecordError)) {
-          remove.push(...entriesFor(record as DeliveryRecord));
-          return;
-        }
-        // Without a readable record its webhook and rule sets are unknown; those entries stay
-        // behind and listing skips them (no record). Every other set can be named.
-        const sets = [
-          INDEX_SETS.log,
-          ...DELIVERY_STATUSES.map(INDEX_SETS.logStatus),
-          ...EVENT_TYPES.map(INDEX_SETS.logEvent),
-        ];
-        remove.push(...sets.map((set) => ({ set, member })));
+        // Every set it could be in, so an entry a crash left behind goes too. Without a readable
+        // record its webhook and rule sets are unknown; those entries stay behind and listing
+        // skips them (no record).
+        const known = record && !(record instanceof CorruptRecordError) ? (record as DeliveryRecord) : {};
+        remove.push(...everySetOf(known).map((set) => ({ set, member })));
       });
       // Index entries first: a crash midway leaves unlisted records, never listed ghosts.
       await queue.forget(uuids);
@@ -202,7 +199,8 @@ export function deliveryLogRepository(
       for (const record of list) validInput(deliverySchema, record, 'delivery');
       const writeRecords = () =>
         records.write(list.map((record) => ({ key: STORAGE_KEYS.delivery(record.uuid), value: record })));
-      const writeIndex = () => index.update({ add: list.flatMap((record) => entriesFor(record)) });
+      const writeIndex = () =>
+        index.update({ add: list.flatMap((record) => entriesFor(record, indexStateOf(record))) });
       // Records before index entries: a crash in between leaves unlisted records, never entries
       // without a record.
       await writeInOrder(index, writeRecords, writeIndex);

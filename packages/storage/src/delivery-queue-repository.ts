@@ -1,3 +1,5 @@
+import { LOG_QUEUED_SETS } from './log-query.js';
+import { logQueuedEntries } from './log-queued-entries.js';
 import { type IndexEntry, type OrderedIndex, writeInOrder } from './ordered-index.js';
 import type { RecordStore } from './record-store.js';
 import type { QueuedDelivery } from './records.js';
@@ -14,7 +16,9 @@ export interface InternalQueueRepository extends DeliveryQueueRepository {
 }
 
 /**
- * The durable delivery queue: the `queue` set holds `<dueAt>:<uuid>` members, so "what is due"
+ * The durable delivery queue, in two parts. A new pending delivery's first attempt is queued by
+ * the log itself (`log-queued-entries.ts`): due at its creation, nothing written for it here.
+ * Every later attempt (a retry, a resend, a recovered entry) is an entry of its own: the `queue` set holds `<dueAt>:<uuid>` members, so "what is due"
  * is a range read from the start; a pointer record per uuid holds its current due time and is
  * the truth. `schedule` writes the pointer first, then adds the new member, then removes the old
  * one (on the embedded store all three in one commit). So a reader that finds a member always
@@ -51,6 +55,20 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
     });
     if (remove.length > 0) await index.update({ add, remove });
     return entries;
+  }
+
+  /** Up to `limit` live entries of the `queue` set below `below`, earliest first. */
+  async function scheduled(below: string | undefined, limit: number): Promise<QueuedDelivery[]> {
+    const result: QueuedDelivery[] = [];
+    let from: string | undefined;
+    while (result.length < limit) {
+      const want = limit - result.length;
+      const members = await index.range(set, { from, below, limit: want, order: 'asc' });
+      result.push(...(await live(members)));
+      if (members.length < want) break;
+      from = justAfter(members[members.length - 1]!);
+    }
+    return result;
   }
 
   async function forget(uuids: readonly string[]) {
@@ -107,33 +125,44 @@ export function deliveryQueueRepository(records: RecordStore, index: OrderedInde
     async due(now, limit) {
       if (limit <= 0) return [];
       const below = timePrefix(Math.floor(now) + 1);
-      const result: QueuedDelivery[] = [];
-      let from: string | undefined;
-      while (result.length < limit) {
-        const want = limit - result.length;
-        const members = await index.range(set, { from, below, limit: want, order: 'asc' });
-        result.push(...(await live(members)));
-        if (members.length < want) break;
-        from = justAfter(members[members.length - 1]!);
-      }
-      return result;
+      const [own, byLog] = await Promise.all([
+        scheduled(below, limit),
+        logQueuedEntries(records, index, { below, limit }),
+      ]);
+      return earliestFirst(own, byLog, limit);
     },
 
     async nextDueAt() {
-      let from: string | undefined;
-      for (;;) {
-        const members = await index.range(set, { from, limit: 16, order: 'asc' });
-        if (members.length === 0) return null;
-        const [first] = await live(members);
-        if (first) return first.dueAt;
-        from = justAfter(members[members.length - 1]!);
-      }
+      const [[own], [byLog]] = await Promise.all([
+        scheduled(undefined, 1),
+        logQueuedEntries(records, index, { limit: 1 }),
+      ]);
+      if (own === undefined) return byLog?.dueAt ?? null;
+      return byLog === undefined ? own.dueAt : Math.min(own.dueAt, byLog.dueAt);
     },
 
     remove: (uuid) => forget([uuid]),
 
-    size: () => index.count(set),
+    async size() {
+      const counts = await Promise.all([set, ...LOG_QUEUED_SETS].map((name) => index.count(name)));
+      return counts.reduce((sum, count) => sum + count, 0);
+    },
 
     forget,
   };
+}
+
+/**
+ * Both parts in due order, a uuid once: a delivery the log queues may have an entry of its own too
+ * (start-up recovery writes one for every pending delivery), which then decides (its `once`).
+ */
+function earliestFirst(
+  own: readonly QueuedDelivery[],
+  byLog: readonly QueuedDelivery[],
+  limit: number,
+): QueuedDelivery[] {
+  const seen = new Set(own.map((entry) => entry.uuid));
+  const all = [...own, ...byLog.filter((entry) => !seen.has(entry.uuid))];
+  all.sort((a, b) => a.dueAt - b.dueAt || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+  return all.slice(0, limit);
 }

@@ -103,11 +103,18 @@ export interface DeliveryQueueRepository {
    * an old entry behind, which readers drop (see the queue repository), so it costs no delivery.
    */
   schedule(entries: readonly QueuedDelivery[], options?: { fresh?: boolean }): Promise<void>;
-  /** Up to `limit` entries due at or before `now` (epoch ms), earliest first. */
+  /**
+   * Up to `limit` entries due at or before `now` (epoch ms), earliest first. Besides what
+   * `schedule` wrote, these include every delivery `log.create` recorded as pending and due at
+   * its creation that nothing has moved since: the log's entry is its first attempt's queue
+   * entry, so recording and settling it write none of their own.
+   */
   due(now: number, limit: number): Promise<QueuedDelivery[]>;
   /** The earliest due time, or `null` when the queue is empty. */
   nextDueAt(): Promise<number | null>;
+  /** Removes what `schedule` wrote for it; the log's own entry goes when its status changes. */
   remove(uuid: string): Promise<void>;
+  /** Entries in both parts (a delivery in both counts twice). */
   size(): Promise<number>;
 }
 

@@ -17,18 +17,25 @@ export const STORAGE_KEYS = {
 // (webhook "a:status:failed" must not become the failed-status set of webhook "a").
 const part = (id: string) => encodeURIComponent(id);
 
+/**
+ * Where a delivery sits in its event's sets: its status, with `pending` split in two. `pending`: the
+ * log's entry is its queue entry, its first attempt due at creation (`log.create` wrote it and
+ * nothing has moved it since). `scheduled`: pending, its next attempt on the queue at a time of its
+ * own (a retry, a resend).
+ */
+export type LogIndexState = 'pending' | 'scheduled' | 'succeeded' | 'failed';
+
+export const LOG_INDEX_STATES: readonly LogIndexState[] = ['pending', 'scheduled', 'succeeded', 'failed'];
+
 /** Names of the ordered sets (see `ordered-index.ts`). */
 export const INDEX_SETS = {
   webhooks: 'webhooks',
   queue: 'queue',
-  log: 'log',
-  logStatus: (status: DeliveryStatus): string => `log:status:${status}`,
-  logWebhook: (id: string): string => `log:webhook:${part(id)}`,
+  /** Every delivery is in exactly one of its event's sets; together they are the whole log. */
+  logEvent: (event: string, state: LogIndexState): string => `log:event:${event}:${state}`,
   logWebhookStatus: (id: string, status: DeliveryStatus): string =>
     `log:webhook:${part(id)}:status:${status}`,
-  logRule: (id: string): string => `log:rule:${part(id)}`,
   logRuleStatus: (id: string, status: DeliveryStatus): string => `log:rule:${part(id)}:status:${status}`,
-  logEvent: (event: string): string => `log:event:${event}`,
   /** One member, `key`, whose value is the account key the first start chose. */
   accountKey: 'account-key',
 } as const;

@@ -1,6 +1,6 @@
 import { DELIVERY_STATUSES } from '@hookdesk/storage';
 import { BASE, FIXTURE_EVENTS, makeDelivery, minutes, newestFirst, seedDeliveries } from './fixtures.js';
-import { KEYS, SETS } from './key-layout.js';
+import { KEYS, LOG_STATES, SETS } from './key-layout.js';
 import type { StorageContext } from './storage-context.js';
 
 /** Purging old deliveries: from every listing, every index set and the queue. */
@@ -36,13 +36,9 @@ export function deliveryPurgeConformance(ctx: StorageContext): void {
     await ctx.storage.queue.schedule(records.map((record, i) => ({ uuid: record.uuid, dueAt: BASE + i })));
     expect(await ctx.storage.log.purge(Date.parse(minutes(100)))).toBe(24);
     const sets = [
-      SETS.log,
       SETS.queue,
-      ...FIXTURE_EVENTS.map(SETS.logEvent),
-      ...['wh-1', 'wh-2'].map(SETS.logWebhook),
-      SETS.logRule('r-1'),
+      ...FIXTURE_EVENTS.flatMap((event) => LOG_STATES.map((state) => SETS.logEvent(event, state))),
       ...DELIVERY_STATUSES.flatMap((status) => [
-        SETS.logStatus(status),
         SETS.logWebhookStatus('wh-1', status),
         SETS.logWebhookStatus('wh-2', status),
         SETS.logRuleStatus('r-1', status),

@@ -1,6 +1,6 @@
 import { RecordNotFoundError } from '@hookdesk/storage';
 import { attempt, makeDelivery, minutes } from './fixtures.js';
-import { SETS } from './key-layout.js';
+import { KEYS, LOG_STATES, SETS } from './key-layout.js';
 import type { StorageContext } from './storage-context.js';
 
 /** Delivery records: created whole, attempts appended, status moved between the status sets. */
@@ -47,29 +47,110 @@ export function deliveryRecordsConformance(ctx: StorageContext): void {
     expect((await ctx.storage.log.list({ status: 'pending', webhookId: 'wh-1' })).items).toHaveLength(1);
   });
 
-  it('moves a delivery between status sets, leaving no entry in the set it left', async () => {
-    const record = makeDelivery('moving', 4);
+  it('moves a delivery between sets, leaving no entry in the set it left', async () => {
+    const record = makeDelivery('moving', 4, { nextAttemptAt: minutes(4) });
     const member = async (set: string) =>
       (await ctx.storage.index.range(set, { limit: 10, order: 'asc' })).length;
+    const event = record.event;
     const bySet = async () => ({
-      pending: await member(SETS.logStatus('pending')),
-      failed: await member(SETS.logStatus('failed')),
+      pending: await member(SETS.logEvent(event, 'pending')),
+      scheduled: await member(SETS.logEvent(event, 'scheduled')),
+      failed: await member(SETS.logEvent(event, 'failed')),
       webhookPending: await member(SETS.logWebhookStatus('wh-1', 'pending')),
       webhookFailed: await member(SETS.logWebhookStatus('wh-1', 'failed')),
     });
+    // Pending and due at its creation: its event entry is its first attempt's queue entry.
     await ctx.storage.log.create([record]);
-    expect(await bySet()).toEqual({ pending: 1, failed: 0, webhookPending: 1, webhookFailed: 0 });
+    expect(await bySet()).toEqual({
+      pending: 1,
+      scheduled: 0,
+      failed: 0,
+      webhookPending: 1,
+      webhookFailed: 0,
+    });
+    expect(await ctx.storage.queue.due(Date.parse(minutes(4)), 10)).toEqual([
+      { uuid: 'moving', dueAt: Date.parse(minutes(4)) },
+    ]);
     // Listing checks each record's status, so a stale entry would not show there: read the sets.
     await ctx.storage.log.recordAttempt('moving', attempt(1, 5, 500), {
+      status: 'pending',
+      nextAttemptAt: minutes(6),
+    });
+    // A retry is the queue's own entry: the log no longer queues it.
+    expect(await bySet()).toEqual({
+      pending: 0,
+      scheduled: 1,
+      failed: 0,
+      webhookPending: 1,
+      webhookFailed: 0,
+    });
+    expect(await ctx.storage.queue.due(Date.parse(minutes(9)), 10)).toEqual([]);
+    await ctx.storage.log.recordAttempt('moving', attempt(2, 6, 500), {
       status: 'failed',
       nextAttemptAt: null,
     });
-    expect(await bySet()).toEqual({ pending: 0, failed: 1, webhookPending: 0, webhookFailed: 1 });
-    await ctx.storage.log.setStatus('moving', { status: 'pending', nextAttemptAt: minutes(6) });
-    expect(await bySet()).toEqual({ pending: 1, failed: 0, webhookPending: 1, webhookFailed: 0 });
-    // One status set per webhook+status and per status, whatever the number of moves.
-    expect(await ctx.storage.index.count(SETS.log)).toBe(1);
-    expect(await ctx.storage.index.count(SETS.logWebhook('wh-1'))).toBe(1);
+    expect(await bySet()).toEqual({
+      pending: 0,
+      scheduled: 0,
+      failed: 1,
+      webhookPending: 0,
+      webhookFailed: 1,
+    });
+    await ctx.storage.log.setStatus('moving', { status: 'pending', nextAttemptAt: minutes(7) });
+    expect(await bySet()).toEqual({
+      pending: 0,
+      scheduled: 1,
+      failed: 0,
+      webhookPending: 1,
+      webhookFailed: 0,
+    });
+    // One entry per dimension, whatever the number of moves.
+    const everySet = [
+      ...LOG_STATES.map((state) => SETS.logEvent(event, state)),
+      SETS.logWebhookStatus('wh-1', 'pending'),
+      SETS.logWebhookStatus('wh-1', 'failed'),
+      SETS.logWebhookStatus('wh-1', 'succeeded'),
+    ];
+    let entries = 0;
+    for (const set of everySet) entries += await ctx.storage.index.count(set);
+    expect(entries).toBe(2);
+  });
+
+  it('hands out a first attempt the log queues until the delivery moves on, and repairs a stale entry', async () => {
+    const first = makeDelivery('first', 1, { nextAttemptAt: minutes(1) });
+    const second = makeDelivery('second', 2, { nextAttemptAt: minutes(2) });
+    const later = makeDelivery('later', 3, { nextAttemptAt: minutes(30) });
+    await ctx.storage.log.create([first, second, later]);
+    // Due at creation, earliest first; one due later than its creation is the queue's to schedule.
+    expect(await ctx.storage.queue.due(Date.parse(minutes(90)), 10)).toEqual([
+      { uuid: 'first', dueAt: Date.parse(minutes(1)) },
+      { uuid: 'second', dueAt: Date.parse(minutes(2)) },
+    ]);
+    expect(await ctx.storage.queue.due(Date.parse(minutes(1)), 10)).toEqual([
+      { uuid: 'first', dueAt: Date.parse(minutes(1)) },
+    ]);
+    expect(await ctx.storage.queue.nextDueAt()).toBe(Date.parse(minutes(1)));
+    await ctx.storage.log.recordAttempt('first', attempt(1, 2, 200), {
+      status: 'succeeded',
+      nextAttemptAt: null,
+    });
+    expect(await ctx.storage.queue.due(Date.parse(minutes(90)), 10)).toEqual([
+      { uuid: 'second', dueAt: Date.parse(minutes(2)) },
+    ]);
+    // A crash between a record and its index entries (stores without shared commits): the record
+    // says succeeded, the queue entry is still there. The queue moves the entries, never hands it out.
+    const member = `${String(Date.parse(minutes(2))).padStart(13, '0')}:second`;
+    await ctx.storage.records.write([
+      { key: KEYS.delivery('second'), value: { ...second, status: 'succeeded', nextAttemptAt: null } },
+    ]);
+    expect(await ctx.storage.queue.due(Date.parse(minutes(90)), 10)).toEqual([]);
+    expect(
+      await ctx.storage.index.range(SETS.logEvent(second.event, 'pending'), { limit: 10, order: 'asc' }),
+    ).toEqual([]);
+    expect(
+      await ctx.storage.index.range(SETS.logEvent(second.event, 'succeeded'), { limit: 10, order: 'asc' }),
+    ).toContain(member);
+    expect(await ctx.storage.queue.nextDueAt()).toBeNull();
   });
 
   it('keeps the reason of a delivery that failed unsent until a resend clears it', async () => {

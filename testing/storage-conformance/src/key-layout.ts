@@ -12,14 +12,17 @@ export const KEYS = {
 
 const part = (id: string) => encodeURIComponent(id);
 
-/** The ordered sets' names, pinned the same way. */
+/**
+ * The ordered sets' names, pinned the same way. A delivery is in one of its event's sets, by state
+ * (its status, with `pending` split: `pending` = its first attempt, queued by this entry;
+ * `scheduled` = its next attempt on the `queue`), and in its webhook's and rule's set by status.
+ */
 export const SETS = {
   queue: 'queue',
-  log: 'log',
-  logStatus: (status: string): string => `log:status:${status}`,
-  logWebhook: (id: string): string => `log:webhook:${part(id)}`,
+  logEvent: (event: string, state: string): string => `log:event:${event}:${state}`,
   logWebhookStatus: (id: string, status: string): string => `log:webhook:${part(id)}:status:${status}`,
-  logRule: (id: string): string => `log:rule:${part(id)}`,
   logRuleStatus: (id: string, status: string): string => `log:rule:${part(id)}:status:${status}`,
-  logEvent: (event: string): string => `log:event:${event}`,
 } as const;
+
+/** The event sets' states. */
+export const LOG_STATES = ['pending', 'scheduled', 'succeeded', 'failed'] as const;
