@@ -16,14 +16,17 @@ export function serialize(data: unknown): string {
 }
 
 export function deserialize(text: string): { value: unknown; expires?: number } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return { value: new UnreadableValue(`not JSON: ${(error as Error).message}`, text) };
+  let parsed: unknown = text;
+  // The stores that keep objects hand them over as they are (Keyv's iterator still passes them here).
+  if (typeof text === 'string') {
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      return { value: new UnreadableValue(`not JSON: ${(error as Error).message}`, text) };
+    }
   }
   if (typeof parsed !== 'object' || parsed === null || !('value' in parsed)) {
-    return { value: new UnreadableValue('not a Keyv { value, expires } envelope', text) };
+    return { value: new UnreadableValue('not a Keyv { value, expires } envelope', String(text)) };
   }
   return parsed as { value: unknown; expires?: number };
 }

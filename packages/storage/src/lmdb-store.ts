@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
 import type { Keyv, KeyvStoreAdapter, StoredData } from 'keyv';
 import { type Database, open, type RootDatabase } from 'lmdb';
+import { UnreadableValue } from './json-serializer.js';
 
 /** Where the embedded store keeps its files when `path` is not given. */
 export const DEFAULT_EMBEDDED_PATH = '.data';
@@ -17,6 +18,17 @@ export interface EmbeddedStoreOptions {
    * process, but not a power loss or an OS crash. Default `true`.
    */
   sync?: boolean;
+}
+
+/**
+ * A stored value as Keyv reads it: an object envelope (`{ value, expires }`, what Hookdesk writes),
+ * or text an earlier version wrote, which Keyv deserializes. Anything else is reported as
+ * unreadable, never passed on as a miss.
+ */
+function envelope(stored: unknown): unknown {
+  if (stored === undefined || typeof stored === 'string') return stored;
+  if (typeof stored === 'object' && stored !== null && 'value' in stored) return stored;
+  return { value: new UnreadableValue('not a Keyv { value, expires } envelope', String(stored)) };
 }
 
 /**
@@ -44,13 +56,13 @@ export class KeyvLmdb extends EventEmitter implements KeyvStoreAdapter {
   }
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    return this.#db.get(key) as StoredData<Value> | undefined;
+    return envelope(this.#db.get(key)) as StoredData<Value> | undefined;
   }
 
   async getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
     // Plain reads of the memory map: lmdb's own `getMany` prefetches on another thread first,
     // which cost ~10 % of a delivery's CPU for the one or two keys the queue reads at a time.
-    const values = keys.map((key) => this.#db.get(key)) as Array<StoredData<Value | undefined>>;
+    const values = keys.map((key) => envelope(this.#db.get(key))) as Array<StoredData<Value | undefined>>;
     // Still yield to the event loop, as the prefetch did: a loop of reads that never did would
     // starve lmdb's commit callbacks, and so every write waiting on them.
     await new Promise((resolve) => setImmediate(resolve));
@@ -97,7 +109,9 @@ export class KeyvLmdb extends EventEmitter implements KeyvStoreAdapter {
     namespace?: string,
   ): AsyncGenerator<Array<string | Awaited<Value> | undefined>, void> {
     for (const { key, value } of this.#db.getRange(this.#prefixRange(namespace))) {
-      yield [key, value as Awaited<Value>];
+      // Keyv's iterator deserializes only text: an envelope stored as an object goes as JSON.
+      const stored = envelope(value);
+      yield [key, (typeof stored === 'string' ? stored : JSON.stringify(stored)) as Awaited<Value>];
     }
   }
 

@@ -4,6 +4,7 @@ import { deserialize, serialize } from './json-serializer.js';
 import { LmdbOrderedIndex } from './lmdb-ordered-index.js';
 import { KeyvLmdb, wireIterator } from './lmdb-store.js';
 import { memoryIndexFor } from './memory-ordered-index.js';
+import { MemoryStore } from './memory-store.js';
 import { importOptional } from './optional-module.js';
 import { type OrderedIndex, prefixedIndex } from './ordered-index.js';
 import { PostgresOrderedIndex, type PostgresQuery } from './postgres-ordered-index.js';
@@ -150,13 +151,17 @@ export async function openStoreBackend(options: {
   } else {
     let store: KeyvStoreAdapter | Map<unknown, unknown>;
     if (option === undefined) store = new KeyvLmdb(options.path);
-    else if (option === 'memory') store = new Map();
+    else if (option === 'memory') store = new MemoryStore();
     else if (typeof option === 'string') store = await storeFromUrl(option, namespace);
     else store = option;
+    // The embedded and in-memory stores keep values as objects (lmdb encodes them once, with
+    // msgpack); JSON text is for the stores that need a string. Text values an earlier version
+    // wrote are still read (Keyv deserializes any string).
+    const keepsObjects = store instanceof MemoryStore || store instanceof KeyvLmdb;
     keyv = new Keyv({
       store,
       namespace,
-      serialize,
+      serialize: keepsObjects ? undefined : serialize,
       deserialize,
       throwOnErrors: true,
       // @keyv/redis prefixes keys with its namespace itself.
@@ -165,6 +170,10 @@ export async function openStoreBackend(options: {
   }
   // Also for a caller's Keyv over the embedded store: Keyv 5 wires iterators for a fixed list only.
   wireIterator(keyv);
+  if (keyv.store instanceof MemoryStore) {
+    const store = keyv.store;
+    keyv.iterator = keyv.generateIterator(() => store.textEntries());
+  }
   const store = keyv.store as AnyStore;
   // @keyv/redis swallows command errors unless told otherwise.
   if ((store.opts as { dialect?: string } | undefined)?.dialect === 'redis' && 'throwOnErrors' in store) {
