@@ -97,6 +97,45 @@ it('loses no recorded delivery when the process is killed with SIGKILL mid-deliv
   }
 }, 60_000);
 
+it('delivers all of 1,000 recorded deliveries after a SIGKILL with 500 of them in flight', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookdesk-kill-many-'));
+  dirs.push(dir);
+  let phase = 1;
+  const answered = new Set<string>();
+  // First run: every request hangs until the kill; after the restart every one is answered 200.
+  const receiver = await startTestReceiver({
+    respond: (request) => {
+      if (phase === 1) return { hang: true };
+      answered.add(request.headers['x-hookdesk-uuid'] as string);
+      return { status: 200 };
+    },
+  });
+  try {
+    const count = 1_000;
+    const first = start(['record-many', dir, receiver.url, String(count)]);
+    const recorded = () => first.lines.filter((l) => l.startsWith('recorded ')).map((l) => l.slice(9));
+    await until(() => recorded().length === count, `${count} recorded (stderr: ${first.stderr()})`, 30_000);
+    await until(() => receiver.requests.length >= 500, '500 attempts in flight at the receiver', 20_000);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const uuids = recorded();
+    expect(new Set(uuids).size).toBe(count);
+    expect(answered.size).toBe(0);
+
+    phase = 2;
+    const second = start(['resume', dir, receiver.url, 'many']);
+    await until(
+      () => uuids.every((uuid) => answered.has(uuid)),
+      `every recorded delivery answered after the restart: ${answered.size} of ${count} (stderr: ${second.stderr()})`,
+      30_000,
+    );
+    // Nothing arrived that was not recorded.
+    expect([...answered].every((uuid) => uuids.includes(uuid))).toBe(true);
+  } finally {
+    await receiver.close();
+  }
+}, 90_000);
+
 it('keeps a resend to one attempt when the process is killed before it is recorded', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hookdesk-kill-resend-'));
   dirs.push(dir);
