@@ -52,6 +52,12 @@ export class StorageDeliveryQueue implements DeliveryQueue {
    * written again and run once the attempt is done, or the resend would be lost.
    */
   readonly #rerun = new Map<string, boolean>();
+  /**
+   * Fresh deliveries this process queued through their log entries, with nothing written to the
+   * repository's own queue: removing them after their attempt needs no repository call. A later
+   * entry written for one (a resend, a retry) drops it from here, so that entry is removed.
+   */
+  readonly #logQueued = new Set<string>();
   /** The repository may hold due entries this process has not seen (start, timers, other writers). */
   #scan = true;
   #handler: DeliveryHandler | null = null;
@@ -77,6 +83,10 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     // A fresh delivery's pending log entry is its queue entry, due at its creation (storage's
     // queue repository): only entries due later need one of their own.
     const stored = options.fresh ? entries.filter((entry) => entry.dueAt > now) : entries;
+    for (const entry of stored) this.#logQueued.delete(entry.uuid);
+    if (stored.length !== entries.length) {
+      for (const entry of entries) if (entry.dueAt <= now) this.#logQueued.add(entry.uuid);
+    }
     await this.#repo.schedule(stored, options);
     if (!this.#handler) return;
     let later = Number.POSITIVE_INFINITY;
@@ -89,8 +99,11 @@ export class StorageDeliveryQueue implements DeliveryQueue {
     if (later !== Number.POSITIVE_INFINITY) this.#wakeAt(later);
   }
 
-  remove(uuid: string): Promise<void> {
-    return this.#repo.remove(uuid);
+  async remove(uuid: string): Promise<void> {
+    // Its log entry moved on with its status; another process's entry for it, if any, is found
+    // by a later scan and dropped once the dispatcher sees the delivery settled.
+    if (this.#logQueued.delete(uuid)) return;
+    await this.#repo.remove(uuid);
   }
 
   start(handler: DeliveryHandler): void {
@@ -219,6 +232,7 @@ export class StorageDeliveryQueue implements DeliveryQueue {
 
   /** Writes a rerun entry back (its finished attempt removed it) and hands it out again. */
   async #requeue(uuid: string, once: boolean): Promise<void> {
+    this.#logQueued.delete(uuid);
     try {
       await this.#repo.schedule([{ uuid, dueAt: this.#clock.now(), once }]);
     } catch (error) {

@@ -37,4 +37,21 @@ describe('StorageDeliveryQueue, enqueue while the same delivery is in flight', (
     await queue.close();
     await storage.close();
   });
+
+  it("removes a resend's own entry of a delivery first queued by its log entry", async () => {
+    const storage = await createStorage({ store: 'memory' });
+    const clock = new FakeClock();
+    const queue = new StorageDeliveryQueue(storage.queue, { clock, pollIntervalMs: 3_600_000 });
+    const uuid = '6c0f2d3e-1a4b-4c5d-8e9f-0a1b2c3d4e5f';
+    // Fresh and due now: nothing written, its (absent here) log entry would queue it.
+    await queue.enqueue([{ uuid, dueAt: clock.now() }], { fresh: true });
+    expect(await storage.queue.size()).toBe(0);
+    // A resend writes an entry of its own, and removing the delivery must remove that entry.
+    await queue.enqueue([{ uuid, dueAt: clock.now() + 60_000, once: true }]);
+    expect(await storage.queue.size()).toBe(1);
+    await queue.remove(uuid);
+    expect(await storage.queue.size()).toBe(0);
+    await queue.close();
+    await storage.close();
+  });
 });
