@@ -8,6 +8,7 @@ import { createHookdesk } from '@hookdesk/core';
 import { installSmartRules, smartRuleStorage } from '@hookdesk/smart-rules';
 import { createStorage, type DeliveryRecord, type HookdeskStorage } from '@hookdesk/storage';
 import { baseline, IN_FLIGHT, type Receiver, startReceiver, throughput } from './loopback.js';
+import { signedRequest } from './signed-request.js';
 
 // Issue 13: CPU per event in memory at most this many times the raw request's.
 const CPU_TARGET = 2.4;
@@ -62,6 +63,7 @@ async function cpuMicrosPerEvent(receiver: Receiver, free: readonly Group[]): Pr
 const receiver = await startReceiver();
 try {
   const base = 1e6 / (await baseline(receiver)).perCpuSecond;
+  const signed = 1e6 / (await signedRequest(receiver)).perCpuSecond;
   const groups: Group[] = ['ticket state', 'queue', 'attempt records', 'delivery records'];
   // One untimed round first: the engine's code is compiled by then for every row alike.
   await cpuMicrosPerEvent(receiver, []);
@@ -77,6 +79,9 @@ try {
     `\nDispatch CPU breakdown (Node ${process.version}, load average ${load}), µs of CPU per event\n`,
   );
   console.log(`${'raw undici Pool POST (baseline)'.padEnd(44)}${base.toFixed(0).padStart(6)}`);
+  console.log(
+    `${'signed request alone, no storage'.padEnd(44)}${signed.toFixed(0).padStart(6)}  (${(signed / base).toFixed(2)}× the baseline: the wire contract's own cost)`,
+  );
   console.log(
     `${`target: ≤ ${CPU_TARGET}× the baseline`.padEnd(44)}${(CPU_TARGET * base).toFixed(0).padStart(6)}`,
   );

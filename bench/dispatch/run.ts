@@ -1,5 +1,6 @@
 // Dispatch benchmark (issues 3 and 13), one run against one local receiver:
-//   1. baseline: raw undici Pool POSTs of a 2 KB body, 50 in flight;
+//   1. baseline: raw undici Pool POSTs of a 2 KB body, 50 in flight; beside it the same request
+//      built and signed as docs/wire.md says, with no storage (signed-request.ts);
 //   2. Hookdesk: ticketCreated → delivered, signed and logged, 50 in flight, on the embedded store,
 //      in memory, and on Redis and PostgreSQL when they answer (no target: the scale-out baseline);
 //   3. event-to-receipt latency at 1,000 events/s;
@@ -35,6 +36,7 @@ import {
   throughput,
   waitFor,
 } from './loopback.js';
+import { signedRequest } from './signed-request.js';
 import { countWrites, writesPerDelivery } from './write-count.js';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
@@ -166,6 +168,7 @@ async function main() {
   const receiver = await startReceiver();
   try {
     const base = await baseline(receiver);
+    const signed = await signedRequest(receiver);
 
     const { storage, hookdesk } = await openHookdesk(dirs[0] as string);
     await hookdesk.createWebhook({ url: receiver.url, events: ['ticket.created'] });
@@ -240,6 +243,7 @@ async function main() {
     const rows = [
       ['', 'wall clock', 'CPU time', 'ratio to baseline'],
       row('raw undici Pool, 2 KB, 50 in flight (baseline)', base),
+      row("signed request alone, no storage (the contract's own cost)", signed),
       row('Hookdesk ticketCreated → delivered + logged, lmdb', own),
       row('  same, lmdb { sync: false } (reference)', reference['embedded-nosync'] as typeof own),
       row('Hookdesk, in-memory store', reference.memory as typeof own),
