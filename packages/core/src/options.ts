@@ -19,8 +19,8 @@ export interface HookdeskOptions {
   /** Where webhooks, settings, the log and the queue live: `await createStorage(…)` from `@hookdesk/storage`. */
   storage: HookdeskStorage;
   /**
-   * The delivery queue. Default: the in-process queue on `storage.queue` (one process). Pass the
-   * BullMQ queue to run several processes.
+   * The delivery queue. Default: the in-process queue on `storage.queue` (one process). For
+   * several processes pass `new BullmqDeliveryQueue(…)` from `@hookdesk/bullmq`.
    */
   queue?: DeliveryQueue;
   /**

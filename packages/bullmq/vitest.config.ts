@@ -1,0 +1,3 @@
+import { hookdeskProject } from '../../vitest.shared.ts';
+
+export default hookdeskProject('bullmq');
