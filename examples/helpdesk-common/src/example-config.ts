@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { parseDuration, parseDurationList } from './duration.js';
+import { parseDuration, parseDurationList } from '@hookdesk/core';
 
 /** The example helpdesks' settings, read from the environment of docs/examples.md. */
 export interface ExampleConfig {

@@ -1,4 +1,4 @@
-export { parseDuration, parseDurationList } from './duration.js';
+export { parseDuration, parseDurationList } from '@hookdesk/core';
 export { type ExampleConfig, readExampleConfig } from './example-config.js';
 export { exitGracefully } from './graceful-shutdown.js';
 export {

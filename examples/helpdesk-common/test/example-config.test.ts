@@ -1,5 +1,5 @@
+import { parseDuration, parseDurationList } from '@hookdesk/core';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseDurationList } from '../src/duration.js';
 import { readExampleConfig } from '../src/example-config.js';
 
 const defaults = { port: 3000, dataDir: '/tmp/hookdesk-example' };

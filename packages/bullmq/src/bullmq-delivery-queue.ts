@@ -1,6 +1,7 @@
 import type { DeliveryHandler, DeliveryQueue, Logger } from '@hookdesk/core';
 import type { QueuedDelivery } from '@hookdesk/storage';
 import { type ConnectionOptions, DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { evictionProblem } from './eviction-policy.js';
 
 /** The BullMQ queue deliveries wait in unless `queueName` says otherwise. */
 export const DEFAULT_QUEUE_NAME = 'hookdesk-deliveries';
@@ -163,6 +164,20 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
       maxStalledCount: Number.MAX_SAFE_INTEGER,
     });
     this.#worker.on('error', (error) => this.#options.logger?.error({ err: error }, 'BullMQ worker error'));
+  }
+
+  /**
+   * Warns through the logger when the queue's Redis may evict jobs (`evictionProblem`); a server
+   * that refuses INFO is noted at debug level. Workers run it at start.
+   */
+  async checkRedis(): Promise<void> {
+    const logger = this.#options.logger;
+    try {
+      const problem = evictionProblem(await (await this.#queue.getBackend().client).info());
+      if (problem) logger?.warn({ queue: this.#options.queueName }, problem);
+    } catch (error) {
+      logger?.debug({ err: error }, 'Hookdesk could not read the Redis eviction policy');
+    }
   }
 
   async #process(job: Job<JobData>, token: string | undefined): Promise<void> {

@@ -23,6 +23,7 @@ export async function startWorker(options: WorkerOptions): Promise<Hookdesk> {
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(hookdesk.logger && !queueOptions?.logger ? { logger: hookdesk.logger } : {}),
   });
+  await queue.checkRedis();
   const engine = createHookdesk({ ...hookdesk, queue, process: true });
   try {
     await engine.ready();

@@ -8,6 +8,7 @@ export { bearerToken } from './admin/bearer-token.js';
 export { buildOpenApiDocument } from './admin/openapi.js';
 export type { Clock, TimerHandle } from './clock.js';
 export type { DeliveryHandler, DeliveryQueue } from './delivery-queue.js';
+export { parseDuration, parseDurationList } from './duration.js';
 export {
   ConflictError,
   HookdeskError,

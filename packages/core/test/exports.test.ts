@@ -41,6 +41,8 @@ describe('@hookdesk/core exports', () => {
       'createAdminHandler',
       'createHookdesk',
       'isSuccessStatus',
+      'parseDuration',
+      'parseDurationList',
       'parseInput',
       'recordTicketEvent',
       'reportTicketEventError',
