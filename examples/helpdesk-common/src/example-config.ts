@@ -16,6 +16,11 @@ export interface ExampleConfig {
   /** Delays after the first attempt, or `undefined` for the docs/wire.md schedule. */
   retrySchedule: number[] | undefined;
   sweepIntervalMs: number;
+  /**
+   * `HOOKDESK_QUEUE=bullmq`: the BullMQ queue on this Redis; this process records and enqueues
+   * only, `hookdesk-worker` processes deliver. `undefined`: the in-process queue.
+   */
+  bullmqRedisUrl: string | undefined;
 }
 
 function port(text: string | undefined, fallback: number): number {
@@ -43,16 +48,39 @@ function storeUrl(text: string | undefined): string | undefined {
   return text;
 }
 
+function bullmqRedisUrl(env: NodeJS.ProcessEnv, store: string | undefined): string | undefined {
+  const queue = env.HOOKDESK_QUEUE ?? '';
+  if (queue === '') return undefined;
+  if (queue !== 'bullmq') {
+    throw new Error(
+      `HOOKDESK_QUEUE: "${queue}" is not a queue; use bullmq, or leave it unset for the in-process queue.`,
+    );
+  }
+  if (store === undefined) {
+    throw new Error(
+      'HOOKDESK_QUEUE=bullmq needs HOOKDESK_STORE: the worker processes must share the store (redis://… or postgres://…).',
+    );
+  }
+  const url = env.HOOKDESK_REDIS_URL || (/^rediss?:\/\//.test(store) ? store : '');
+  if (!/^rediss?:\/\//.test(url)) {
+    throw new Error(
+      'HOOKDESK_QUEUE=bullmq needs HOOKDESK_REDIS_URL, the Redis that holds the queue (redis://host:port).',
+    );
+  }
+  return url;
+}
+
 /** Reads docs/examples.md's variables; throws an error naming the variable when one is malformed. */
 export function readExampleConfig(
   env: NodeJS.ProcessEnv,
   defaults: { port: number; dataDir: string },
 ): ExampleConfig {
   const token = env.HOOKDESK_ADMIN_TOKEN;
+  const store = storeUrl(env.HOOKDESK_STORE);
   return {
     port: port(env.PORT, defaults.port),
     dataDir: resolve(env.HOOKDESK_DATA_DIR || defaults.dataDir),
-    storeUrl: storeUrl(env.HOOKDESK_STORE),
+    storeUrl: store,
     adminToken: token || randomBytes(18).toString('base64url'),
     adminTokenGenerated: !token,
     allowPrivateNetworks: flag(env.HOOKDESK_ALLOW_PRIVATE_NETWORKS, 'HOOKDESK_ALLOW_PRIVATE_NETWORKS'),
@@ -62,5 +90,6 @@ export function readExampleConfig(
     sweepIntervalMs: env.HOOKDESK_SWEEP_INTERVAL
       ? parseDuration(env.HOOKDESK_SWEEP_INTERVAL, 'HOOKDESK_SWEEP_INTERVAL')
       : 60_000,
+    bullmqRedisUrl: bullmqRedisUrl(env, store),
   };
 }

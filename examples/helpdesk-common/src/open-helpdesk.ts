@@ -1,3 +1,4 @@
+import { BullmqDeliveryQueue, redisConnection } from '@hookdesk/bullmq';
 import { createHookdesk, type Hookdesk } from '@hookdesk/core';
 import { installSmartRules } from '@hookdesk/smart-rules';
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
@@ -20,8 +21,13 @@ export async function openHelpdesk(config: ExampleConfig): Promise<Helpdesk> {
   const storage = await createStorage(
     config.storeUrl ? { store: config.storeUrl } : { path: config.dataDir },
   );
+  // With BullMQ this is a web process: it records and enqueues, `hookdesk-worker` processes deliver.
+  const queue = config.bullmqRedisUrl
+    ? new BullmqDeliveryQueue({ connection: redisConnection(config.bullmqRedisUrl, { failFast: true }) })
+    : undefined;
   const hookdesk = createHookdesk({
     storage,
+    ...(queue ? { queue, process: false } : {}),
     allowPrivateNetworks: config.allowPrivateNetworks,
     ...(config.retrySchedule ? { retrySchedule: config.retrySchedule } : {}),
   });

@@ -38,6 +38,7 @@ describe('readExampleConfig', () => {
       allowPrivateNetworks: false,
       retrySchedule: undefined,
       sweepIntervalMs: 60_000,
+      bullmqRedisUrl: undefined,
     });
     expect(config.adminToken.length).toBeGreaterThanOrEqual(20);
   });
@@ -52,6 +53,8 @@ describe('readExampleConfig', () => {
         HOOKDESK_ALLOW_PRIVATE_NETWORKS: '1',
         HOOKDESK_RETRY_SCHEDULE: '1s,2s,5s',
         HOOKDESK_SWEEP_INTERVAL: '1s',
+        HOOKDESK_QUEUE: 'bullmq',
+        HOOKDESK_REDIS_URL: 'redis://127.0.0.1:6380',
       },
       defaults,
     );
@@ -64,7 +67,13 @@ describe('readExampleConfig', () => {
       allowPrivateNetworks: true,
       retrySchedule: [1000, 2000, 5000],
       sweepIntervalMs: 1000,
+      bullmqRedisUrl: 'redis://127.0.0.1:6380',
     });
+  });
+
+  it('takes the queue to the store when both are Redis', () => {
+    const env = { HOOKDESK_QUEUE: 'bullmq', HOOKDESK_STORE: 'redis://127.0.0.1:6379' };
+    expect(readExampleConfig(env, defaults).bullmqRedisUrl).toBe('redis://127.0.0.1:6379');
   });
 
   it.each([
@@ -73,6 +82,12 @@ describe('readExampleConfig', () => {
     [{ HOOKDESK_STORE: 'mysql://x' }, /HOOKDESK_STORE: "mysql:\/\/x" is not a store URL/],
     [{ HOOKDESK_ALLOW_PRIVATE_NETWORKS: 'yes' }, /HOOKDESK_ALLOW_PRIVATE_NETWORKS: "yes"/],
     [{ HOOKDESK_RETRY_SCHEDULE: '1s,soon' }, /HOOKDESK_RETRY_SCHEDULE: "soon"/],
+    [{ HOOKDESK_QUEUE: 'sqs' }, /HOOKDESK_QUEUE: "sqs" is not a queue/],
+    [{ HOOKDESK_QUEUE: 'bullmq' }, /HOOKDESK_QUEUE=bullmq needs HOOKDESK_STORE/],
+    [
+      { HOOKDESK_QUEUE: 'bullmq', HOOKDESK_STORE: 'postgres://127.0.0.1/test' },
+      /HOOKDESK_QUEUE=bullmq needs HOOKDESK_REDIS_URL/,
+    ],
   ])('refuses %j', (env, message) => {
     expect(() => readExampleConfig(env, defaults)).toThrow(message);
   });

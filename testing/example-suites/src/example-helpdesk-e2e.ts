@@ -5,6 +5,7 @@ import { startTestReceiver, type TestReceiver } from '@hookdesk/test-receivers';
 import type { ConformanceTestApi } from '@hookdesk/test-support';
 import { signSha1 } from '@hookdesk/wire';
 import { type ExampleProcess, startExample } from './example-process.js';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 export interface ExampleHelpdeskE2EOptions {
   /** Names the describe block. */
@@ -13,6 +14,8 @@ export interface ExampleHelpdeskE2EOptions {
   dir: string;
   /** Extra environment, e.g. `{ HOOKDESK_STORE: 'redis://…' }`. */
   env?: Record<string, string>;
+  /** Runs a `hookdesk-worker` process beside the helpdesk, on the same environment (`HOOKDESK_QUEUE=bullmq`). */
+  worker?: boolean;
 }
 
 const TOKEN = 'e2e-admin-token-0123456789';
@@ -60,22 +63,28 @@ export function exampleHelpdeskE2E(api: ConformanceTestApi, options: ExampleHelp
     let dataDir: string;
     let receiver: TestReceiver | undefined;
     let app: ExampleProcess | undefined;
+    let worker: WorkerProcess | undefined;
 
     afterEach(async () => {
       await app?.stop('SIGKILL');
+      await worker?.stop('SIGKILL');
+      worker = undefined;
       await receiver?.close();
       rmSync(dataDir, { recursive: true, force: true });
     });
 
-    const start = () =>
-      startExample(options.dir, {
-        HOOKDESK_DATA_DIR: dataDir,
-        HOOKDESK_ADMIN_TOKEN: TOKEN,
-        HOOKDESK_ALLOW_PRIVATE_NETWORKS: '1',
-        HOOKDESK_RETRY_SCHEDULE: '200ms,200ms',
-        HOOKDESK_SWEEP_INTERVAL: '200ms',
-        ...options.env,
-      });
+    const env = () => ({
+      HOOKDESK_DATA_DIR: dataDir,
+      HOOKDESK_ADMIN_TOKEN: TOKEN,
+      HOOKDESK_ALLOW_PRIVATE_NETWORKS: '1',
+      HOOKDESK_RETRY_SCHEDULE: '200ms,200ms',
+      HOOKDESK_SWEEP_INTERVAL: '200ms',
+      ...options.env,
+    });
+    const start = async () => {
+      if (options.worker && !worker) worker = await startWorkerProcess(env());
+      return startExample(options.dir, env());
+    };
 
     it('delivers, logs, retries, resends, deactivates, deletes and survives a restart', async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'hookdesk-e2e-'));

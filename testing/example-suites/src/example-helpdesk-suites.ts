@@ -18,7 +18,10 @@ export type SuiteApiWithSkip = ConformanceTestApi & {
   beforeAll: (fn: () => Promise<void>) => void;
 };
 
-/** The end-to-end suite on the embedded store and, with `HOOKDESK_STORE`, on Redis. Top-level await it. */
+/**
+ * The end-to-end suite on the embedded store, on Redis (`HOOKDESK_STORE`), and on Redis with the
+ * BullMQ queue and a `hookdesk-worker` beside the helpdesk. Top-level await it.
+ */
 export async function exampleHelpdeskSuites(
   api: SuiteApiWithSkip,
   options: ExampleHelpdeskSuitesOptions,
@@ -26,16 +29,27 @@ export async function exampleHelpdeskSuites(
   exampleHelpdeskE2E(api, { name: `${options.name}, embedded store`, dir: options.dir });
   const redisUrl = `${REDIS_URL}/${options.redisDb}`;
   const describeRedis: Describe = await describeWithService('redis', api.describe);
+  const flush = async () => {
+    const client = await createClient({ url: redisUrl }).connect();
+    await client.flushDb();
+    await client.quit();
+  };
   describeRedis('on Redis', () => {
-    api.beforeAll(async () => {
-      const client = await createClient({ url: redisUrl }).connect();
-      await client.flushDb();
-      await client.quit();
-    });
+    api.beforeAll(flush);
     exampleHelpdeskE2E(api, {
       name: `${options.name}, HOOKDESK_STORE=redis`,
       dir: options.dir,
       env: { HOOKDESK_STORE: redisUrl },
+    });
+  });
+  // docs/examples.md's scale-out setup: the helpdesk records and enqueues, a worker delivers.
+  describeRedis('on Redis with BullMQ', () => {
+    api.beforeAll(flush);
+    exampleHelpdeskE2E(api, {
+      name: `${options.name}, HOOKDESK_QUEUE=bullmq with a hookdesk-worker`,
+      dir: options.dir,
+      env: { HOOKDESK_STORE: redisUrl, HOOKDESK_QUEUE: 'bullmq', HOOKDESK_REDIS_URL: redisUrl },
+      worker: true,
     });
   });
 }
