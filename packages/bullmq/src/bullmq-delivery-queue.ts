@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { DeliveryHandler, DeliveryQueue, Logger } from '@hookdesk/core';
 import type { QueuedDelivery } from '@hookdesk/storage';
 import { type ConnectionOptions, DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { evictionProblem } from './eviction-policy.js';
+import { acquireSharedSlot, type ScriptClient } from './shared-slots.js';
 
 /** The BullMQ queue deliveries wait in unless `queueName` says otherwise. */
 export const DEFAULT_QUEUE_NAME = 'hookdesk-deliveries';
@@ -214,6 +216,13 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
     await job.updateData(dataOf(next));
     await job.moveToDelayed(Math.max(next.dueAt, Date.now()), token);
     throw new DelayedError();
+  }
+
+  /** The per-webhook bound across every worker on this queue (core's `DeliveryQueue.acquireSlot`). */
+  async acquireSlot(key: string, limit: number, holdMs: number): Promise<() => Promise<void>> {
+    const client = (await this.#queue.getBackend().client) as unknown as ScriptClient;
+    const setKey = `${this.#options.prefix ?? 'bull'}:${this.#options.queueName}:hookdesk-slots:${encodeURIComponent(key)}`;
+    return acquireSharedSlot(client, setKey, limit, holdMs, randomUUID());
   }
 
   pause(): void {

@@ -29,4 +29,11 @@ export interface DeliveryQueue {
   resume(): void;
   /** Stops handing out deliveries and resolves once every handler in flight has finished. */
   close(): Promise<void>;
+  /**
+   * Optional: holds one of `limit` slots for `key` (a webhook) across every process that shares
+   * this queue, waiting for one when all are held; resolves with its release. A slot a crashed
+   * holder never released frees itself after `holdMs`. Without it, the per-webhook bound
+   * (`concurrencyPerWebhook`) holds per process only.
+   */
+  acquireSlot?(key: string, limit: number, holdMs: number): Promise<() => Promise<void>>;
 }

@@ -150,15 +150,24 @@ export class Dispatcher {
     const number = record.attemptCount + 1;
     const startedAt = this.#p.options.clock.now();
     const signed = signAttempt(record, webhook, await this.#p.keyRing.get(), number, startedAt);
-    const release = await this.#limiter.acquire(record.webhookId ?? record.ruleId ?? record.url);
+    const key = record.webhookId ?? record.ruleId ?? record.url;
+    const release = await this.#limiter.acquire(key);
+    let releaseShared: (() => Promise<void>) | undefined;
     let result: SendResult;
     let target: Target;
     try {
+      releaseShared = await this.#sharedSlot(key);
       if (this.#stopping) return null;
       target = { webhook, url: await this.#currentUrl(record, webhook) };
       result = await this.#p.sender.send({ url: target.url, body: signed.body, headers: signed.headers });
     } finally {
       release();
+      releaseShared?.().catch((error: unknown) =>
+        this.#p.options.logger.error(
+          { err: error, key },
+          'Hookdesk could not release a webhook slot; it frees itself',
+        ),
+      );
     }
     return this.#recordOutcome(record, { number, startedAt, signed, result, target, ...options });
   }
@@ -233,6 +242,15 @@ export class Dispatcher {
       },
     );
     return updated;
+  }
+
+  /** The per-webhook bound across processes, when the queue keeps one (`DeliveryQueue.acquireSlot`). */
+  #sharedSlot(key: string): Promise<(() => Promise<void>) | undefined> {
+    const { queue, options } = this.#p;
+    if (!queue.acquireSlot) return Promise.resolve(undefined);
+    // Held for at most one attempt: connecting, the deadline, and a margin.
+    const holdMs = options.connectTimeoutMs + options.timeoutMs + 5_000;
+    return queue.acquireSlot(key, options.concurrencyPerWebhook, holdMs);
   }
 
   /** Fails `record` without an attempt, the reason in its log entry, and says so (`reportDropped`). */
