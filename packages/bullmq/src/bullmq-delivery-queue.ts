@@ -222,7 +222,13 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
   async acquireSlot(key: string, limit: number, holdMs: number): Promise<() => Promise<void>> {
     const client = (await this.#queue.getBackend().client) as unknown as ScriptClient;
     const setKey = `${this.#options.prefix ?? 'bull'}:${this.#options.queueName}:hookdesk-slots:${encodeURIComponent(key)}`;
-    return acquireSharedSlot(client, setKey, limit, holdMs, randomUUID());
+    // Leased like the jobs: a crashed worker's slots free themselves when its jobs are taken over.
+    return acquireSharedSlot(client, setKey, {
+      limit,
+      leaseMs: this.#options.lockDurationMs,
+      holdMs,
+      token: randomUUID(),
+    });
   }
 
   pause(): void {
