@@ -5,7 +5,9 @@ import type { SmartRule } from './smart-rule.js';
 import { smartRuleAdminRoutes } from './smart-rule-admin-routes.js';
 import { resolveSmartRuleOptions, type SmartRuleOptions } from './smart-rule-options.js';
 import { SmartRuleService } from './smart-rule-service.js';
+import { SMART_RULE_SETS } from './storage/smart-rule-keys.js';
 import { smartRuleStorage } from './storage/smart-rule-storage.js';
+import { timeSlotClaims } from './storage/time-slot-claims.js';
 
 /** The smart rules of one Hookdesk, as `installSmartRules` returns them. */
 export interface SmartRules {
@@ -89,6 +91,10 @@ export function installSmartRules(hookdesk: Hookdesk, options: SmartRuleOptions 
     assertOpen = context.assertOpen;
     service = new SmartRuleService({
       storage: { ...repositories, log: context.storage.log },
+      sweepClaims: {
+        turns: timeSlotClaims(context.storage.index, SMART_RULE_SETS.sweepLease, 'turn'),
+        intervals: timeSlotClaims(context.storage.index, SMART_RULE_SETS.sweepIntervals, 'interval'),
+      },
       clock: context.clock,
       logger: context.logger,
       cacheMs: context.cacheMs,

@@ -54,12 +54,20 @@ export interface SmartRuleOptions {
    * @default 120_000 (2 min)
    */
   firingLeaseMs?: number;
+  /**
+   * How long (ms) a sweeping process holds the sweep lease between renewals. Processes sharing a
+   * store sweep one at a time; one that dies mid-sweep keeps the others waiting at most 1.5 × this
+   * long. Keep it well above a storage round trip and a stalled event loop.
+   * @default 10_000 (10 s)
+   */
+  sweepLeaseMs?: number;
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 export const DEFAULT_SWEEP_PAGE_SIZE = 1000;
 export const DEFAULT_CLOSED_TICKET_RETENTION_MS = 7 * 24 * 3_600_000;
 export const DEFAULT_FIRING_LEASE_MS = 120_000;
+export const DEFAULT_SWEEP_LEASE_MS = 10_000;
 
 export type ResolvedSmartRuleOptions = Required<Omit<SmartRuleOptions, 'ticketSource'>> &
   Pick<SmartRuleOptions, 'ticketSource'>;
@@ -109,5 +117,6 @@ export function resolveSmartRuleOptions(options: SmartRuleOptions): ResolvedSmar
     ),
     ticketSource: source,
     firingLeaseMs: count('firingLeaseMs', options.firingLeaseMs ?? DEFAULT_FIRING_LEASE_MS, false),
+    sweepLeaseMs: count('sweepLeaseMs', options.sweepLeaseMs ?? DEFAULT_SWEEP_LEASE_MS, false),
   };
 }

@@ -13,6 +13,7 @@ import {
   type RuleServiceContext,
   type SmartRuleServiceDeps,
 } from './service/service-context.js';
+import { SweepLease } from './service/sweep-lease.js';
 import { handleTicketEvent } from './service/ticket-event-handler.js';
 import { importTickets } from './service/ticket-import.js';
 import type { SmartRule } from './smart-rule.js';
@@ -38,6 +39,7 @@ export class SmartRuleService {
   readonly #d: SmartRuleServiceDeps;
   readonly #context: RuleServiceContext;
   readonly #admin: RuleAdmin;
+  readonly #lease: SweepLease;
   #timer: TimerHandle | null = null;
   #stopped = false;
   #sweeping: Promise<unknown> | null = null;
@@ -54,6 +56,14 @@ export class SmartRuleService {
     };
     this.#context = { ...shared, rules: new ActiveRules(deps), firings: new FiringRecorder(shared) };
     this.#admin = new RuleAdmin(this.#context);
+    this.#lease = new SweepLease({
+      ...deps.sweepClaims,
+      clock: deps.clock,
+      logger: deps.logger,
+      leaseMs: deps.options.sweepLeaseMs,
+      intervalMs: Math.max(1, deps.options.sweepIntervalMs),
+      stopped: () => this.#stopped,
+    });
   }
 
   // ---- admin ------------------------------------------------------------------------------
@@ -130,7 +140,7 @@ export class SmartRuleService {
     if (this.#stopped) return;
     this.#timer = this.#d.clock.setTimeout(() => {
       this.#timer = null;
-      this.sweep()
+      this.#timedSweep()
         .catch((error: unknown) => {
           this.#d.logger.error(
             { err: error },
@@ -149,9 +159,29 @@ export class SmartRuleService {
     await Promise.allSettled([this.#sweeping, this.#importing]);
   }
 
-  /** One sweep now (sweeps never overlap in one process: a second call waits for the first). */
+  /**
+   * One sweep now. Sweeps never overlap, in one process or across processes on one store: a second
+   * call waits for the first, here or in the process holding the sweep lease.
+   */
   sweep(): Promise<SmartRuleSweepResult> {
-    return this.#exclusive(() => sweepOnce(this.#context));
+    return this.#exclusive(() => this.#leasedSweep(true));
+  }
+
+  /**
+   * The timer's sweep: skipped when another process took this interval's sweep or is sweeping now,
+   * so the tickets are swept about once per interval in all, not once per process.
+   */
+  async #timedSweep(): Promise<void> {
+    if (await this.#lease.takeInterval()) await this.#exclusive(() => this.#leasedSweep(false));
+  }
+
+  async #leasedSweep(wait: boolean): Promise<SmartRuleSweepResult> {
+    if (!(await this.#lease.acquire({ wait }))) return emptySweep();
+    try {
+      return await sweepOnce(this.#context, () => this.#lease.holding());
+    } finally {
+      await this.#lease.release();
+    }
   }
 
   /** Runs `task` after the sweep or reconcile in progress, if any: they never overlap in one process. */
@@ -170,4 +200,8 @@ export class SmartRuleService {
   async imported(): Promise<void> {
     await this.#importing;
   }
+}
+
+function emptySweep(): SmartRuleSweepResult {
+  return { tickets: 0, fired: 0, rearmed: 0, purged: 0, recovered: 0 };
 }

@@ -70,7 +70,7 @@ describe('smart rules across a restart on the embedded store', () => {
 const describeRedis = await describeWithService('redis', describe);
 
 describeRedis('smart rules with two engines on one Redis store', () => {
-  it('fires each ticket once when both sweep the same tickets at the same time', async () => {
+  it('fires each ticket once when both are asked to sweep the same tickets at once', async () => {
     const namespace = `hookdesk-rules-${randomUUID()}`;
     const clock = new FakeClock();
     const storages = [

@@ -2,13 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Hookdesk } from '@hookdesk/core';
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
 import { startTestReceiver } from '@hookdesk/test-receivers';
 import { FakeClock, until } from '@hookdesk/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_FIRING_LEASE_MS } from '../src/smart-rule-options.js';
+import { DEFAULT_FIRING_LEASE_MS, DEFAULT_SWEEP_LEASE_MS } from '../src/smart-rule-options.js';
 import { createRulesHookdesk, harness, rulesOf, withRuleRepositories } from './support/setup.js';
 
 const HOUR = 3_600_000;
@@ -140,18 +141,26 @@ describe('unfinished smart-rule firings (in one process, on a fake clock)', () =
       await hookdesk.ready();
       return hookdesk;
     };
-    // The first engine stalls right after its claim: a process frozen, or slow, past the lease.
+    // The first engine freezes right after its claim, past the firing lease: nothing it writes
+    // lands any more, the renewal of its sweep lease included.
     const stalledStorage = await open();
     let resume: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
       resume = resolve;
     });
     cleanups.push(() => resume());
+    let frozen = false;
     const claim = stalledStorage.ruleFirings.claim.bind(stalledStorage.ruleFirings);
     stalledStorage.ruleFirings.claim = async (ruleId, ticketId, firingId) => {
       const won = await claim(ruleId, ticketId, firingId);
+      frozen = true;
       await gate;
       return won;
+    };
+    const addIfAbsent = stalledStorage.index.addIfAbsent.bind(stalledStorage.index);
+    stalledStorage.index.addIfAbsent = async (set, member, value) => {
+      if (frozen) await gate;
+      return addIfAbsent(set, member, value);
     };
     const stalled = await engine(stalledStorage);
     const storage = await open();
@@ -164,9 +173,14 @@ describe('unfinished smart-rule firings (in one process, on a fake clock)', () =
     await until(async () => (await storage.ruleFirings.holder(rule.id, '1')) !== undefined, 'the claim');
     const firingId = (await storage.ruleFirings.holder(rule.id, '1')) as string;
 
-    // Within the lease the firing is left to its process; the claim keeps others from firing.
-    expect(await rulesOf(b).sweep()).toMatchObject({ tickets: 1, fired: 0, recovered: 0 });
-    await clock.advance(DEFAULT_FIRING_LEASE_MS);
+    // The frozen engine holds the sweep lease: another engine's sweep waits until it lapses.
+    const waiting = rulesOf(b).sweep();
+    const early = await Promise.race([waiting.then(() => 'swept'), sleep(500).then(() => 'waiting')]);
+    expect(early).toBe('waiting');
+    await clock.advance(2 * DEFAULT_SWEEP_LEASE_MS);
+    // Within the firing lease the firing is left to its process; the claim keeps others from firing.
+    expect(await waiting).toMatchObject({ tickets: 1, fired: 0, recovered: 0 });
+    await clock.advance(DEFAULT_FIRING_LEASE_MS - 2 * DEFAULT_SWEEP_LEASE_MS);
     expect(await rulesOf(b).sweep()).toMatchObject({ fired: 0, recovered: 0 });
     expect(await triggered(storage, rule.id)).toEqual([]);
 
@@ -256,7 +270,8 @@ describe('unfinished smart-rule firings (in one process, on a fake clock)', () =
     expect(await ruleFirings.holder(rule.id, '2')).toBe('f-winner');
   });
 
-  it('refuses a firingLeaseMs that is not a positive integer', async () => {
+  it('refuses a firingLeaseMs or sweepLeaseMs that is not a positive integer', async () => {
     await expect(harness({ firingLeaseMs: 0 })).rejects.toThrow(/`firingLeaseMs` must be a positive integer/);
+    await expect(harness({ sweepLeaseMs: 1.5 })).rejects.toThrow(/`sweepLeaseMs` must be a positive integer/);
   });
 });

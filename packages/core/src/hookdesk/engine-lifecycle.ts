@@ -45,8 +45,8 @@ export class EngineLifecycle {
     const settings = await keyRing.get({ fresh: true });
     // Loaded now so the first event does not pay for reading every webhook.
     await webhooks.list();
-    // Every process starts its extensions (smart rules sweep in each: their claims make a second
-    // sweeper of a ticket send nothing).
+    // Every process starts its extensions (smart rules try to sweep in each; their lease in the
+    // store lets one at a time).
     if (!guard.closing) extensions.start();
     if (!options.process) return;
     await this.#recover();

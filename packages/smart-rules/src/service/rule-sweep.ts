@@ -27,7 +27,10 @@ export interface SmartRuleSweepResult {
  * every open ticket a page at a time (`sweepRules` decides), re-checking each decision on the ticket's
  * latest state before it claims, sends or re-arms; then forgets closed tickets past their retention.
  */
-export async function sweepOnce(context: RuleServiceContext): Promise<SmartRuleSweepResult> {
+export async function sweepOnce(
+  context: RuleServiceContext,
+  holding: () => Promise<boolean> = async () => true,
+): Promise<SmartRuleSweepResult> {
   const { deps, options, perTicket } = context;
   const { storage, clock } = deps;
   const now = clock.now();
@@ -39,7 +42,8 @@ export async function sweepOnce(context: RuleServiceContext): Promise<SmartRuleS
   if (timed.length > 0) {
     const byId = new Map(timed.map((r) => [r.id, r]));
     for await (const page of storage.tickets.pages(options.sweepPageSize, context.skipCorrupt)) {
-      if (context.stopped()) break;
+      // Another process took the sweep over: it sweeps these tickets, this one stops.
+      if (context.stopped() || !(await holding())) break;
       result.tickets += page.length;
       const { fire, rearm } = sweepRules(timed, page, now);
       if (fire.length === 0 && rearm.length === 0) continue;

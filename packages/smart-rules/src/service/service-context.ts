@@ -3,12 +3,15 @@ import type { HookdeskStorage } from '@hookdesk/storage';
 import type { Ticket } from '@hookdesk/wire';
 import type { ResolvedSmartRuleOptions } from '../smart-rule-options.js';
 import type { SmartRuleStorage } from '../storage/smart-rule-storage.js';
+import type { TimeSlotClaims } from '../storage/time-slot-claims.js';
 import type { ActiveRules } from './active-rules.js';
 import type { FiringRecorder } from './firing-recorder.js';
 
 export interface SmartRuleServiceDeps {
   /** The rules' own repositories, and the engine's log (to tell whether a firing was recorded). */
   storage: SmartRuleStorage & { log: Pick<HookdeskStorage['log'], 'get'> };
+  /** The sweep lease's turns and the sweep intervals taken, in the shared store (`SweepLease`). */
+  sweepClaims: { turns: TimeSlotClaims; intervals: TimeSlotClaims };
   clock: Clock;
   logger: Logger;
   /** How long the list of rules is read from memory on the event path (writes here are seen at once). */

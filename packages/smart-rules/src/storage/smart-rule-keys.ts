@@ -21,4 +21,8 @@ export const SMART_RULE_SETS = {
   ruleFired: (ruleId: string): string => `rule-fired:${part(ruleId)}`,
   /** Firing intents: `<at, 13 digits>:<firing id>:<rule id>:<ticket id>`, oldest first. */
   firingIntents: 'rule-firing-intents',
+  /** Turns of the sweep lease: `<turn start, 13 digits>:turn`, each valued with its holder's id. */
+  sweepLease: 'smart-rule-sweep-lease',
+  /** Sweep intervals a process has taken: `<interval start, 13 digits>:interval`, valued with its id. */
+  sweepIntervals: 'smart-rule-sweep-intervals',
 } as const;

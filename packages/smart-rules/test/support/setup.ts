@@ -22,6 +22,7 @@ const RULE_OPTIONS = [
   'closedTicketRetentionMs',
   'ticketSource',
   'firingLeaseMs',
+  'sweepLeaseMs',
 ] as const;
 
 /** Splits the options of both calls: `createHookdesk`'s, and `installSmartRules`'. */
