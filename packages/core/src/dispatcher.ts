@@ -142,8 +142,12 @@ export class Dispatcher {
     // Its body was over the limit when recorded and only its start is logged: nothing to send.
     if (record.bodyTooLarge !== undefined)
       return this.#drop(record, 'body_too_large', unsendableBodyError(record));
-    const webhook = record.webhookId === null ? undefined : await this.#p.webhooks.get(record.webhookId);
-    if (record.webhookId !== null && (!webhook || (!webhook.active && record.event !== 'webhook.test'))) {
+    let webhook = record.webhookId === null ? undefined : await this.#p.webhooks.get(record.webhookId);
+    const unavailable = (w: typeof webhook) => !w || (!w.active && record.event !== 'webhook.test');
+    // Dropping is for good: check the store, not only this process's cache, before deciding.
+    if (record.webhookId !== null && unavailable(webhook))
+      webhook = await this.#p.webhooks.fresh(record.webhookId);
+    if (record.webhookId !== null && unavailable(webhook)) {
       const reason = webhook ? 'webhook_inactive' : 'webhook_deleted';
       return this.#drop(record, reason, webhookUnavailableError(record, webhook));
     }

@@ -34,6 +34,22 @@ export class WebhookCache {
     return this.#byId?.get(id);
   }
 
+  /**
+   * The webhook as stored now, bypassing the cache, which it then patches. For decisions that
+   * cannot be undone (dropping a delivery because its webhook looks deleted or inactive): a webhook
+   * another process made or reactivated a moment ago is not in this process's cache yet.
+   */
+  async fresh(id: string): Promise<WebhookRecord | undefined> {
+    const record = await this.#repo.get(id);
+    this.#generation++;
+    if (this.#byId) {
+      if (record) this.#byId.set(id, record);
+      else this.#byId.delete(id);
+      this.#list = [...this.#byId.values()];
+    }
+    return record;
+  }
+
   async put(record: WebhookRecord): Promise<void> {
     await this.#repo.put(record);
     // Patch the cache in place: a reload per write would make bookkeeping on a large fan-out quadratic.
