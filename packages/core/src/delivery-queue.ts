@@ -36,4 +36,11 @@ export interface DeliveryQueue {
    * (`concurrencyPerWebhook`) holds per process only.
    */
   acquireSlot?(key: string, limit: number, holdMs: number): Promise<() => Promise<void>>;
+  /**
+   * True when a fresh entry may be enqueued while its log record is still being written: no
+   * process can take it before the record is readable (the in-process queue hands it only to this
+   * process, which waits for the write). Left out, the engine enqueues after the log write, so a
+   * worker elsewhere never takes a job whose record it cannot read yet.
+   */
+  readonly enqueueBesideRecord?: boolean;
 }

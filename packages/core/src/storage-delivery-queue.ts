@@ -31,6 +31,9 @@ const LATEST_DUE_AT = 10 ** 13 - 2;
  * entries and runs them. What survives a crash is whatever the repository holds.
  */
 export class StorageDeliveryQueue implements DeliveryQueue {
+  // Fresh entries due now reach only this process's handlers, which wait for the record; other
+  // processes find them through the pending log entries, written with the record.
+  readonly enqueueBesideRecord = true;
   readonly #repo: HookdeskStorage['queue'];
   readonly #clock: Clock;
   readonly #concurrency: number;

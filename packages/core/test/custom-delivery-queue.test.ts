@@ -84,6 +84,29 @@ describe('a custom DeliveryQueue', () => {
     expect(r.requests).toHaveLength(1);
   });
 
+  it('is given a fresh delivery only once its log record is stored: a worker elsewhere can read it', async () => {
+    const storage = await createStorage({ store: 'memory' });
+    const create = storage.log.create.bind(storage.log);
+    // A slow log write: a queue written beside it would hand out a job the store does not hold yet.
+    storage.log.create = async (records) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return create(records);
+    };
+    const clock = (await harness()).clock;
+    const queue = new RecordingQueue(clock);
+    const seen: (string | undefined)[] = [];
+    const enqueue = queue.enqueue.bind(queue);
+    queue.enqueue = async (entries) => {
+      for (const entry of entries) seen.push((await storage.log.get(entry.uuid))?.status);
+      return enqueue(entries);
+    };
+    const { hookdesk } = await harness({ storage, clock, queue, process: false });
+    const r = await receiver();
+    await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] });
+    await hookdesk.ticketCreated({ id: 1 });
+    expect(seen).toEqual(['pending']);
+  });
+
   it('carries the test delivery, one attempt, and the test answers with its outcome', async () => {
     const clock = (await harness()).clock;
     const queue = new RecordingQueue(clock);

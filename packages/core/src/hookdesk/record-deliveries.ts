@@ -54,18 +54,22 @@ export async function recordDeliveries(
     return uuids;
   }
   const records = fresh.map((target) => pendingDelivery(template, target));
-  // Log and queue are written at once; an attempt waits for the log write (Dispatcher.remember),
-  // and a pending log entry whose queue write was lost is re-queued at start-up (EngineLifecycle).
+  // A pending log entry whose queue write was lost is re-queued at start-up (EngineLifecycle).
   const written = storage.log.create(records);
   dispatcher.remember(records, written);
   const dueAt = options.clock.now();
-  await Promise.all([
-    written,
+  const enqueue = () =>
     queue.enqueue(
       records.map((r) => ({ uuid: r.uuid, dueAt })),
       { fresh: true },
-    ),
-  ]);
+    );
+  // At once where an attempt waits for the log write (Dispatcher.remember); else the log first, so
+  // a worker in another process never takes a job whose record it cannot read yet.
+  if (queue.enqueueBesideRecord) await Promise.all([written, enqueue()]);
+  else {
+    await written;
+    await enqueue();
+  }
   metrics.deliveries.add(records.length, { event: template.event });
   return uuids;
 }
