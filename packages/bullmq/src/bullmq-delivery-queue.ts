@@ -1,19 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryHandler, DeliveryQueue, Logger } from '@hookdesk/core';
 import type { QueuedDelivery } from '@hookdesk/storage';
-import { type ConnectionOptions, DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { type ConnectionOptions, DelayedError, type Job, type PostgresPoolConfig } from 'bullmq';
 import { evictionProblem } from './eviction-policy.js';
+import { postgresSlots } from './postgres-slots.js';
+import {
+  type JobsQueue,
+  type JobsWorker,
+  openQueue,
+  openWorker,
+  postgresPoolOf,
+  type QueueBackend,
+  queueBackend,
+  redisClientOf,
+} from './queue-backend.js';
 import { acquireSharedSlot, type ScriptClient } from './shared-slots.js';
+import { leaseSlot } from './slot-lease.js';
 
 /** The BullMQ queue deliveries wait in unless `queueName` says otherwise. */
 export const DEFAULT_QUEUE_NAME = 'hookdesk-deliveries';
 
+// A crash is never a reason to give a delivery up. PostgreSQL keeps the count as an integer: at one
+// stall per `lockDurationMs`, 2^31 - 1 is never reached, and a larger value breaks stall recovery there.
+const UNBOUNDED_STALLS = 2 ** 31 - 1;
+
 export interface BullmqDeliveryQueueOptions {
-  /** Where BullMQ keeps the queue: ioredis options or an ioredis instance (see `redisConnection`). */
-  connection: ConnectionOptions;
+  /**
+   * The queue on Redis: ioredis options or an ioredis instance (see `redisConnection`). Give this
+   * or `postgres`.
+   */
+  connection?: ConnectionOptions;
+  /**
+   * The queue on PostgreSQL, through BullMQ's PostgreSQL backend (install `pg`): a `postgres://`
+   * URL, or node-postgres pool options with BullMQ's `schema` (default `'bullmq'`) for the queue's
+   * tables. The queue creates them, or brings them up to date, at its first connect unless
+   * `migrate: false`. Give this or `connection`.
+   * @example 'postgres://hookdesk@db.internal:5432/helpdesk'
+   * @example { connectionString: process.env.DATABASE_URL, schema: 'hookdesk_queue', max: 20 }
+   */
+  postgres?: string | PostgresPoolConfig;
   /** @default 'hookdesk-deliveries' */
   queueName?: string;
-  /** BullMQ's key prefix in Redis. @default 'bull' */
+  /** BullMQ's key prefix in Redis (Redis only: on PostgreSQL, `postgres.schema`). @default 'bull' */
   prefix?: string;
   /**
    * Attempts in flight at once in this worker process (`start` only).
@@ -46,31 +74,44 @@ interface JobData {
   once?: true;
 }
 
+type Settings = Required<Omit<BullmqDeliveryQueueOptions, 'logger' | 'prefix' | 'connection' | 'postgres'>> &
+  Pick<BullmqDeliveryQueueOptions, 'logger'>;
+
 /**
  * Core's `DeliveryQueue` on BullMQ, for several processes: web processes only enqueue
  * (`createHookdesk({ queue, process: false })`), worker processes also `start` it and deliver.
- * The delivery uuid is the job id, so a delivery is queued once however often it is enqueued; a
- * retry is the same job moved to BullMQ's delayed set; a worker killed mid-attempt leaves its job
- * to BullMQ's stalled-job recovery, which never counts it towards failing it (`maxStalledCount`).
+ * The queue lives in Redis (`connection`) or PostgreSQL (`postgres`). The delivery uuid is the job
+ * id, so a delivery is queued once however often it is enqueued; a retry is the same job moved to
+ * BullMQ's delayed set; a worker killed mid-attempt leaves its job to BullMQ's stalled-job
+ * recovery, which never counts it towards failing it (`maxStalledCount`).
  */
 export class BullmqDeliveryQueue implements DeliveryQueue {
-  readonly #options: Required<Omit<BullmqDeliveryQueueOptions, 'logger' | 'prefix'>> &
-    Pick<BullmqDeliveryQueueOptions, 'logger' | 'prefix'>;
-  readonly #queue: Queue<JobData>;
+  readonly #options: Settings;
+  readonly #backend: QueueBackend;
+  #queue: JobsQueue<JobData>;
+  /** On PostgreSQL, the queue once connected (see `#ready`). */
+  #connected: Promise<JobsQueue<JobData>> | null = null;
+  /** On PostgreSQL, whether `#queue` failed to connect and the next `#ready` replaces it. */
+  #stale = false;
   readonly #running = new Map<string, Running>();
-  #worker: Worker<JobData> | null = null;
+  #worker: JobsWorker<JobData> | null = null;
+  #reopen: NodeJS.Timeout | null = null;
+  #paused = false;
+  #closed = false;
   #handler: DeliveryHandler | null = null;
 
   constructor(options: BullmqDeliveryQueueOptions) {
-    if (!options || typeof options !== 'object' || options.connection === undefined) {
-      throw new TypeError('`connection` is required: ioredis options or an ioredis instance for BullMQ.');
+    if (!options || typeof options !== 'object') {
+      throw new TypeError('`connection` or `postgres` is required: where BullMQ keeps the queue.');
     }
+    this.#backend = queueBackend(options);
+    const { connection: _redis, postgres: _postgres, prefix: _prefix, ...settings } = options;
     this.#options = {
       queueName: DEFAULT_QUEUE_NAME,
       concurrency: 100,
       retryLaterMs: 5_000,
       lockDurationMs: 30_000,
-      ...options,
+      ...settings,
     };
     for (const name of ['concurrency', 'retryLaterMs', 'lockDurationMs'] as const) {
       const value = this.#options[name];
@@ -78,16 +119,43 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
         throw new TypeError(`\`${name}\` must be a whole number from 1, got ${String(value)}.`);
       }
     }
-    // Commands go out at once (ioredis holds them until connected), so an enqueue fails when Redis
-    // does (after `maxRetriesPerRequest` reconnections) instead of waiting for a ready connection.
-    this.#queue = new Queue<JobData>(this.#options.queueName, { ...this.#base(), skipWaitingForReady: true });
-    // BullMQ reports connection trouble as events; an unheard 'error' would crash the host.
-    this.#queue.on('error', (error) => this.#options.logger?.error({ err: error }, 'BullMQ queue error'));
+    this.#queue = this.#openQueue();
   }
 
-  #base() {
-    const { connection, prefix } = this.#options;
-    return prefix === undefined ? { connection } : { connection, prefix };
+  #openQueue(): JobsQueue<JobData> {
+    const queue = openQueue<JobData>(this.#backend, this.#options.queueName);
+    // BullMQ reports connection trouble as events; an unheard 'error' would crash the host.
+    queue.on('error', (error) => this.#options.logger?.error({ err: error }, 'BullMQ queue error'));
+    return queue;
+  }
+
+  /**
+   * The queue to send commands to. On PostgreSQL, once it has connected: BullMQ keeps a failed first
+   * connect (the database not up yet) for the queue's lifetime, so that queue is replaced and the
+   * next call tries afresh. On Redis, at once: ioredis reconnects by itself.
+   */
+  #ready(): Promise<JobsQueue<JobData>> {
+    if (this.#backend.kind === 'redis') return Promise.resolve(this.#queue);
+    if (!this.#connected) {
+      // Replaced only now: a new queue connects as it is made, and would fail the same way at once.
+      if (this.#stale) {
+        this.#queue = this.#openQueue();
+        this.#stale = false;
+      }
+      const queue = this.#queue;
+      this.#connected = queue.waitUntilReady().then(
+        () => queue,
+        (error: unknown) => {
+          if (this.#queue === queue) {
+            this.#stale = true;
+            this.#connected = null;
+            queue.close().catch(() => {});
+          }
+          throw error;
+        },
+      );
+    }
+    return this.#connected;
   }
 
   async enqueue(entries: readonly QueuedDelivery[], options: { fresh?: boolean } = {}): Promise<void> {
@@ -100,22 +168,32 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
       if (running) running.next = entry;
       else add.push(entry);
     }
+    const queue = await this.#ready();
     if (options.fresh) {
-      await this.#queue.addBulk(
+      await queue.addBulk(
         add.map((entry) => ({ name: 'delivery', data: dataOf(entry), opts: this.#jobOptions(entry, now) })),
       );
       return;
     }
-    await Promise.all(add.map((entry) => this.#reschedule(entry, now)));
+    await Promise.all(add.map((entry) => this.#reschedule(queue, entry, now)));
   }
 
   /** Adds the job, or moves the one that exists to the entry's due time. */
-  async #reschedule(entry: QueuedDelivery, now: number): Promise<void> {
-    const existing = await this.#queue.getJob(entry.uuid);
-    if (!existing) {
-      await this.#queue.add('delivery', dataOf(entry), this.#jobOptions(entry, now));
-      return;
+  async #reschedule(queue: JobsQueue<JobData>, entry: QueuedDelivery, now: number): Promise<void> {
+    const existing = await queue.getJob(entry.uuid);
+    if (existing) {
+      try {
+        if (await this.#move(existing, entry, now)) return;
+      } catch (error) {
+        // Its attempt ended and took the job out while this looked at it ("Missing key"): add it.
+        if (await queue.getJob(entry.uuid)) throw error;
+      }
     }
+    await queue.add('delivery', dataOf(entry), this.#jobOptions(entry, now));
+  }
+
+  /** Moves a job to the entry's due time; `false` when it is finished and is to be added again. */
+  async #move(existing: Job<JobData>, entry: QueuedDelivery, now: number): Promise<boolean> {
     const data = dataOf(entry);
     if (existing.data.once !== data.once) await existing.updateData(data);
     const state = await existing.getState();
@@ -128,8 +206,9 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
       await existing.updateData({ ...data, again: entry.dueAt } as JobData);
     } else {
       await existing.remove().catch(() => {});
-      await this.#queue.add('delivery', data, this.#jobOptions(entry, now));
+      return false;
     }
+    return true;
   }
 
   #jobOptions(entry: QueuedDelivery, now: number) {
@@ -148,7 +227,7 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
       running.next = null;
       return;
     }
-    const job = await this.#queue.getJob(uuid);
+    const job = await (await this.#ready()).getJob(uuid);
     // A job another process holds stays with it; that process removes it when its attempt is done.
     await job?.remove().catch(() => {});
   }
@@ -156,26 +235,47 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
   start(handler: DeliveryHandler): void {
     if (this.#handler) throw new TypeError('The delivery queue was already started.');
     this.#handler = handler;
-    const { queueName, concurrency, lockDurationMs } = this.#options;
-    this.#worker = new Worker<JobData>(queueName, (job, token) => this.#process(job, token), {
-      ...this.#base(),
+    this.#openWorker();
+  }
+
+  #openWorker(reopened = false): void {
+    const { queueName, concurrency, lockDurationMs, retryLaterMs, logger } = this.#options;
+    const worker = openWorker<JobData>(this.#backend, queueName, (job, token) => this.#process(job, token), {
       concurrency,
       lockDuration: lockDurationMs,
       stalledInterval: lockDurationMs,
-      // A crash is never a reason to give a delivery up: the log says when it has failed.
-      maxStalledCount: Number.MAX_SAFE_INTEGER,
+      // The log says when a delivery has failed, never BullMQ.
+      maxStalledCount: UNBOUNDED_STALLS,
     });
-    this.#worker.on('error', (error) => this.#options.logger?.error({ err: error }, 'BullMQ worker error'));
+    worker.on('error', (error) => logger?.error({ err: error }, 'BullMQ worker error'));
+    this.#worker = worker;
+    // Standing in for one the switch paused.
+    if (reopened && this.#paused) this.pause();
+    if (this.#backend.kind === 'redis') return;
+    // As `#ready`: a worker whose first connect failed would wait for jobs forever; a new one is
+    // started after `retryLaterMs`.
+    worker.waitUntilReady().catch((error: unknown) => {
+      if (this.#worker !== worker || this.#closed) return;
+      logger?.error({ err: error }, 'BullMQ worker could not connect to PostgreSQL; trying again');
+      worker.close(true).catch(() => {});
+      this.#reopen = setTimeout(() => {
+        this.#reopen = null;
+        if (!this.#closed) this.#openWorker(true);
+      }, retryLaterMs);
+    });
   }
 
   /**
    * Warns through the logger when the queue's Redis may evict jobs (`evictionProblem`); a server
-   * that refuses INFO is noted at debug level. Workers run it at start.
+   * that refuses INFO is noted at debug level. Workers run it at start. Does nothing on
+   * PostgreSQL, which never evicts.
    */
   async checkRedis(): Promise<void> {
+    if (this.#backend.kind !== 'redis') return;
     const logger = this.#options.logger;
     try {
-      const problem = evictionProblem(await (await this.#queue.getBackend().client).info());
+      const client = (await redisClientOf(this.#queue)) as { info(): Promise<string> };
+      const problem = evictionProblem(await client.info());
       if (problem) logger?.warn({ queue: this.#options.queueName }, problem);
     } catch (error) {
       logger?.debug({ err: error }, 'Hookdesk could not read the Redis eviction policy');
@@ -202,7 +302,7 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
       this.#running.delete(uuid);
     }
     // Another process asked for one more attempt while this one ran (a resend).
-    const fresh = await this.#queue.getJob(uuid);
+    const fresh = await (await this.#ready()).getJob(uuid);
     const again = (fresh?.data as { again?: number } | undefined)?.again;
     if (again !== undefined)
       running.next = { uuid, dueAt: again, ...(fresh?.data.once ? { once: true } : {}) };
@@ -218,20 +318,25 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
     throw new DelayedError();
   }
 
-  /** The per-webhook bound across every worker on this queue (core's `DeliveryQueue.acquireSlot`). */
+  /**
+   * The per-webhook bound across every worker on this queue (core's `DeliveryQueue.acquireSlot`):
+   * a sorted set per webhook on Redis, a table of numbered rows per webhook on PostgreSQL.
+   */
   async acquireSlot(key: string, limit: number, holdMs: number): Promise<() => Promise<void>> {
-    const client = (await this.#queue.getBackend().client) as unknown as ScriptClient;
-    const setKey = `${this.#options.prefix ?? 'bull'}:${this.#options.queueName}:hookdesk-slots:${encodeURIComponent(key)}`;
+    const { queueName, lockDurationMs } = this.#options;
     // Leased like the jobs: a crashed worker's slots free themselves when its jobs are taken over.
-    return acquireSharedSlot(client, setKey, {
-      limit,
-      leaseMs: this.#options.lockDurationMs,
-      holdMs,
-      token: randomUUID(),
-    });
+    const slot = { limit, leaseMs: lockDurationMs, holdMs, token: randomUUID() };
+    if (this.#backend.kind === 'postgres') {
+      const { pool, schema } = postgresPoolOf(await this.#ready());
+      return leaseSlot(postgresSlots(pool, schema, queueName, key), slot);
+    }
+    const client = (await redisClientOf(this.#queue)) as ScriptClient;
+    const setKey = `${this.#backend.prefix ?? 'bull'}:${queueName}:hookdesk-slots:${encodeURIComponent(key)}`;
+    return acquireSharedSlot(client, setKey, slot);
   }
 
   pause(): void {
+    this.#paused = true;
     // Called from inside an attempt: not waiting for the attempts in flight, this one among them.
     this.#worker
       ?.pause(true)
@@ -239,10 +344,13 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
   }
 
   resume(): void {
+    this.#paused = false;
     this.#worker?.resume();
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#reopen) clearTimeout(this.#reopen);
     await this.#worker?.close();
     await this.#queue.close();
   }

@@ -1,3 +1,5 @@
+import { leaseSlot, type SlotStore } from './slot-lease.js';
+
 /** The subset of BullMQ's Redis client the slots use: named Lua commands. */
 export interface ScriptClient {
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
@@ -32,42 +34,32 @@ const RELEASE_COMMAND = 'hookdeskReleaseSlot';
 const RENEW_COMMAND = 'hookdeskRenewSlot';
 const defined = new WeakSet<object>();
 
-/**
- * At most `limit` holders per key across every process on one Redis: the per-webhook bound of
- * `concurrencyPerWebhook` for a queue that several workers share. A hold lasts `leaseMs` and is
- * renewed every half of it while its holder lives, for at most `holdMs` in all, so a crashed
- * worker's slots free themselves within `leaseMs`, as its jobs do. A waiting caller looks again
- * after 10 ms, backing off to 200 ms.
- */
-export async function acquireSharedSlot(
-  client: ScriptClient,
-  setKey: string,
-  slot: { limit: number; leaseMs: number; holdMs: number; token: string },
-): Promise<() => Promise<void>> {
+/** The Redis side of `leaseSlot`: one sorted set per key, `setKey`. */
+export function redisSlots(client: ScriptClient, setKey: string): SlotStore {
   if (!defined.has(client)) {
     client.defineCommand(ACQUIRE_COMMAND, { numberOfKeys: 1, lua: ACQUIRE });
     client.defineCommand(RELEASE_COMMAND, { numberOfKeys: 1, lua: RELEASE });
     client.defineCommand(RENEW_COMMAND, { numberOfKeys: 1, lua: RENEW });
     defined.add(client);
   }
-  const leaseMs = Math.ceil(Math.min(slot.leaseMs, slot.holdMs));
-  for (let wait = 10; ; wait = Math.min(200, wait * 2)) {
-    const held = await client.runCommand(ACQUIRE_COMMAND, [setKey, slot.limit, leaseMs, slot.token]);
-    if (Number(held) === 1) break;
-    await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
-  }
-  const until = Date.now() + slot.holdMs;
-  const renewal = setInterval(() => {
-    if (Date.now() + leaseMs > until) {
-      clearInterval(renewal);
-      return;
-    }
-    // A renewal lost to an outage only lets the hold lapse early: the bound is then loose, never stuck.
-    client.runCommand(RENEW_COMMAND, [setKey, leaseMs, slot.token]).catch(() => {});
-  }, leaseMs / 2);
-  renewal.unref();
-  return async () => {
-    clearInterval(renewal);
-    await client.runCommand(RELEASE_COMMAND, [setKey, slot.token]);
+  return {
+    async take(token, limit, leaseMs) {
+      return Number(await client.runCommand(ACQUIRE_COMMAND, [setKey, limit, leaseMs, token])) === 1;
+    },
+    async renew(token, leaseMs) {
+      await client.runCommand(RENEW_COMMAND, [setKey, leaseMs, token]);
+    },
+    async release(token) {
+      await client.runCommand(RELEASE_COMMAND, [setKey, token]);
+    },
   };
+}
+
+/** `leaseSlot` on one Redis: at most `limit` holders of `setKey` across every process. */
+export function acquireSharedSlot(
+  client: ScriptClient,
+  setKey: string,
+  slot: { limit: number; leaseMs: number; holdMs: number; token: string },
+): Promise<() => Promise<void>> {
+  return leaseSlot(redisSlots(client, setKey), slot);
 }

@@ -46,7 +46,8 @@ describe('readWorkerConfig', () => {
       }),
     ).toEqual({
       storeUrl: 'redis://127.0.0.1:6379',
-      redisUrl: 'redis://127.0.0.1:6379',
+      queueUrl: 'redis://127.0.0.1:6379',
+      queueSchema: undefined,
       concurrency: 100,
       queueName: undefined,
       namespace: undefined,
@@ -58,9 +59,9 @@ describe('readWorkerConfig', () => {
   it('names the variable that is missing or wrong, and what to set', () => {
     expect(() => readWorkerConfig({})).toThrow(/HOOKDESK_STORE is not set.*redis:\/\/… or postgres:\/\//);
     expect(() => readWorkerConfig({ HOOKDESK_STORE: '.data' })).toThrow(/HOOKDESK_STORE is not a store URL/);
-    expect(() => readWorkerConfig({ HOOKDESK_STORE: 'postgres://db/app' })).toThrow(
-      /HOOKDESK_REDIS_URL is not set/,
-    );
+    expect(() =>
+      readWorkerConfig({ HOOKDESK_STORE: 'postgres://db/app', HOOKDESK_REDIS_URL: 'db:6379' }),
+    ).toThrow(/HOOKDESK_REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
     expect(() => readWorkerConfig({ HOOKDESK_STORE: 'redis://r', HOOKDESK_CONCURRENCY: '0' })).toThrow(
       /HOOKDESK_CONCURRENCY: "0"/,
     );

@@ -4,9 +4,8 @@
 import type { Logger } from '@hookdesk/core';
 import { createStorage } from '@hookdesk/storage';
 import { DEFAULT_QUEUE_NAME } from '../bullmq-delivery-queue.js';
-import { redisConnection } from '../redis-connection.js';
 import { startWorker } from '../start-worker.js';
-import { readWorkerConfig, redisAddress } from '../worker-config.js';
+import { queueAddress, readWorkerConfig, workerQueue } from '../worker-config.js';
 
 const line =
   (write: (text: string) => void) => (object: Record<string, unknown> | string, message?: string) => {
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
   });
   const worker = await startWorker({
     storage,
-    connection: redisConnection(config.redisUrl),
+    ...workerQueue(config),
     concurrency: config.concurrency,
     ...(config.queueName ? { queue: { queueName: config.queueName } } : {}),
     allowPrivateNetworks: config.allowPrivateNetworks,
@@ -37,8 +36,8 @@ async function main(): Promise<void> {
     logger,
   });
   logger.info(
-    `delivering from BullMQ queue "${config.queueName ?? DEFAULT_QUEUE_NAME}" on Redis at ` +
-      `${redisAddress(config.redisUrl)}, store ${storage.backend}, ${config.concurrency} attempts at a time`,
+    `delivering from BullMQ queue "${config.queueName ?? DEFAULT_QUEUE_NAME}" on ${queueAddress(config)}, ` +
+      `store ${storage.backend}, ${config.concurrency} attempts at a time`,
   );
   let stopping = false;
   const stop = async (signal: string) => {
