@@ -17,10 +17,11 @@ export interface ExampleConfig {
   retrySchedule: number[] | undefined;
   sweepIntervalMs: number;
   /**
-   * `HOOKDESK_QUEUE=bullmq`: the BullMQ queue on this Redis; this process records and enqueues
-   * only, `hookdesk-worker` processes deliver. `undefined`: the in-process queue.
+   * `HOOKDESK_QUEUE=bullmq`: the BullMQ queue on this Redis (or, with a PostgreSQL store and no
+   * `HOOKDESK_REDIS_URL`, on the store's PostgreSQL); this process records and enqueues only,
+   * `hookdesk-worker` processes deliver. `undefined`: the in-process queue.
    */
-  bullmqRedisUrl: string | undefined;
+  bullmqQueueUrl: string | undefined;
 }
 
 function port(text: string | undefined, fallback: number): number {
@@ -48,7 +49,7 @@ function storeUrl(text: string | undefined): string | undefined {
   return text;
 }
 
-function bullmqRedisUrl(env: NodeJS.ProcessEnv, store: string | undefined): string | undefined {
+function bullmqQueueUrl(env: NodeJS.ProcessEnv, store: string | undefined): string | undefined {
   const queue = env.HOOKDESK_QUEUE ?? '';
   if (queue === '') return undefined;
   if (queue !== 'bullmq') {
@@ -61,13 +62,14 @@ function bullmqRedisUrl(env: NodeJS.ProcessEnv, store: string | undefined): stri
       'HOOKDESK_QUEUE=bullmq needs HOOKDESK_STORE: the worker processes must share the store (redis://… or postgres://…).',
     );
   }
-  const url = env.HOOKDESK_REDIS_URL || (/^rediss?:\/\//.test(store) ? store : '');
-  if (!/^rediss?:\/\//.test(url)) {
+  const redis = env.HOOKDESK_REDIS_URL || undefined;
+  if (redis !== undefined && !/^rediss?:\/\//.test(redis)) {
     throw new Error(
-      'HOOKDESK_QUEUE=bullmq needs HOOKDESK_REDIS_URL, the Redis that holds the queue (redis://host:port).',
+      `HOOKDESK_REDIS_URL: "${redis.replace(/\/\/[^@/]*@/, '//…@')}" is not a Redis URL; use redis://host:port.`,
     );
   }
-  return url;
+  // As hookdesk-worker decides: the queue beside the store unless HOOKDESK_REDIS_URL says where.
+  return redis ?? store;
 }
 
 /** Reads docs/examples.md's variables; throws an error naming the variable when one is malformed. */
@@ -90,6 +92,6 @@ export function readExampleConfig(
     sweepIntervalMs: env.HOOKDESK_SWEEP_INTERVAL
       ? parseDuration(env.HOOKDESK_SWEEP_INTERVAL, 'HOOKDESK_SWEEP_INTERVAL')
       : 60_000,
-    bullmqRedisUrl: bullmqRedisUrl(env, store),
+    bullmqQueueUrl: bullmqQueueUrl(env, store),
   };
 }

@@ -22,9 +22,15 @@ export async function openHelpdesk(config: ExampleConfig): Promise<Helpdesk> {
     config.storeUrl ? { store: config.storeUrl } : { path: config.dataDir },
   );
   // With BullMQ this is a web process: it records and enqueues, `hookdesk-worker` processes deliver.
-  const queue = config.bullmqRedisUrl
-    ? new BullmqDeliveryQueue({ connection: redisConnection(config.bullmqRedisUrl, { failFast: true }) })
-    : undefined;
+  const url = config.bullmqQueueUrl;
+  const queue =
+    url === undefined
+      ? undefined
+      : new BullmqDeliveryQueue(
+          /^postgres(ql)?:\/\//.test(url)
+            ? { postgres: url }
+            : { connection: redisConnection(url, { failFast: true }) },
+        );
   const hookdesk = createHookdesk({
     storage,
     ...(queue ? { queue, process: false } : {}),

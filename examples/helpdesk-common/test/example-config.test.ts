@@ -5,6 +5,13 @@ import { readExampleConfig } from '../src/example-config.js';
 const defaults = { port: 3000, dataDir: '/tmp/hookdesk-example' };
 
 describe('parseDuration', () => {
+  it('puts the queue on the store’s PostgreSQL when there is no HOOKDESK_REDIS_URL', () => {
+    const env = { HOOKDESK_QUEUE: 'bullmq', HOOKDESK_STORE: 'postgres://127.0.0.1/test' };
+    expect(readExampleConfig(env, defaults).bullmqQueueUrl).toBe('postgres://127.0.0.1/test');
+    const redis = { ...env, HOOKDESK_REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(readExampleConfig(redis, defaults).bullmqQueueUrl).toBe('redis://127.0.0.1:6379');
+  });
+
   it.each([
     ['500ms', 500],
     ['5s', 5000],
@@ -38,7 +45,7 @@ describe('readExampleConfig', () => {
       allowPrivateNetworks: false,
       retrySchedule: undefined,
       sweepIntervalMs: 60_000,
-      bullmqRedisUrl: undefined,
+      bullmqQueueUrl: undefined,
     });
     expect(config.adminToken.length).toBeGreaterThanOrEqual(20);
   });
@@ -67,13 +74,13 @@ describe('readExampleConfig', () => {
       allowPrivateNetworks: true,
       retrySchedule: [1000, 2000, 5000],
       sweepIntervalMs: 1000,
-      bullmqRedisUrl: 'redis://127.0.0.1:6380',
+      bullmqQueueUrl: 'redis://127.0.0.1:6380',
     });
   });
 
   it('takes the queue to the store when both are Redis', () => {
     const env = { HOOKDESK_QUEUE: 'bullmq', HOOKDESK_STORE: 'redis://127.0.0.1:6379' };
-    expect(readExampleConfig(env, defaults).bullmqRedisUrl).toBe('redis://127.0.0.1:6379');
+    expect(readExampleConfig(env, defaults).bullmqQueueUrl).toBe('redis://127.0.0.1:6379');
   });
 
   it.each([
@@ -85,8 +92,12 @@ describe('readExampleConfig', () => {
     [{ HOOKDESK_QUEUE: 'sqs' }, /HOOKDESK_QUEUE: "sqs" is not a queue/],
     [{ HOOKDESK_QUEUE: 'bullmq' }, /HOOKDESK_QUEUE=bullmq needs HOOKDESK_STORE/],
     [
-      { HOOKDESK_QUEUE: 'bullmq', HOOKDESK_STORE: 'postgres://127.0.0.1/test' },
-      /HOOKDESK_QUEUE=bullmq needs HOOKDESK_REDIS_URL/,
+      {
+        HOOKDESK_QUEUE: 'bullmq',
+        HOOKDESK_STORE: 'postgres://127.0.0.1/test',
+        HOOKDESK_REDIS_URL: 'http://x',
+      },
+      /HOOKDESK_REDIS_URL: "http:\/\/x" is not a Redis URL/,
     ],
   ])('refuses %j', (env, message) => {
     expect(() => readExampleConfig(env, defaults)).toThrow(message);
