@@ -47,7 +47,9 @@ const HOST_WAIT_EVENTS = 300;
 // Fewer events on the shared stores: a network round trip per write makes them slower.
 const SHARED_STORE_EVENTS = 3_000;
 // Issue 13's targets: in memory against raw undici's wall throughput, on lmdb against the floor.
-const TARGETS = { memoryRatio: 0.45, ofFloor: 0.85, p99Ms: 25, fanOutMs: 100, writesPerDelivery: 8 };
+// Writes: the delivery's own 8, and the 2 hourly stats members (docs/admin-api.md, "Stats") that
+// ride in the index update settling it.
+const TARGETS = { memoryRatio: 0.45, ofFloor: 0.85, p99Ms: 25, fanOutMs: 100, writesPerDelivery: 10 };
 
 type StoreKind = 'embedded' | 'embedded-nosync' | 'memory' | 'redis' | 'postgres';
 

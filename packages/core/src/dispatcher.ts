@@ -208,6 +208,9 @@ export class Dispatcher {
       responseExcerpt: result.responseExcerpt,
       error: result.error,
       blocked: result.blocked,
+      // This attempt's own request headers (its timestamp, signatures, attempt number), in the
+      // record write that exists anyway.
+      headers: signed.headers,
     };
     const updated = await storage.log.recordAttempt(
       record.uuid,
@@ -264,6 +267,8 @@ export class Dispatcher {
       status: 'failed',
       nextAttemptAt: null,
       error,
+      // The hour its failure counts in (`stats`), on the engine's clock like an attempt's `at`.
+      settledAt: new Date(options.clock.now()).toISOString(),
     });
     await queue.remove(record.uuid);
     reportDropped(

@@ -1,14 +1,20 @@
-import type { DeliveryRecord, LogFilter, LogPage, LogPageRequest } from '@hookdesk/storage';
+import type { DeliveryStatsBucket, LogFilter, LogPage, LogPageRequest } from '@hookdesk/storage';
 import type { Ticket } from '@hookdesk/wire';
 import type { ExtensionAdminRoute } from './admin/admin-routes.js';
 import type { ExtensionContext, HookdeskExtension, TicketEventListener } from './extension.js';
 import { assembleEngine, type Engine } from './hookdesk/assemble-engine.js';
-import type { ResendResult } from './hookdesk/delivery-log-admin.js';
+import type {
+  ResendRequest,
+  ResendResult,
+  ResendSummary,
+  StatsRequest,
+} from './hookdesk/delivery-log-admin.js';
 import type { RotatedKey, Settings } from './hookdesk/settings-admin.js';
 import type { EmitPayloads, TicketEventOptions, TicketUpdateOptions } from './hookdesk/ticket-events.js';
 import type { HookdeskEventMap, HookdeskEventName } from './hookdesk-events.js';
+import type { LogEntry } from './log-entry-view.js';
 import type { HookdeskOptions } from './options.js';
-import type { Webhook, WebhookWithHealth } from './webhook-view.js';
+import type { Webhook } from './webhook-view.js';
 
 /**
  * The Hookdesk engine: records ticket events as signed deliveries, sends and retries them, and
@@ -78,11 +84,16 @@ export class Hookdesk {
 
   // ---- webhooks -----------------------------------------------------------------------------
 
+  /**
+   * Every webhook, each with its `health` (the success rate of its newest 50 deliveries, read from
+   * the log's index: a few range reads per webhook, no delivery read) and `deactivatedReason`.
+   */
   listWebhooks(): Promise<Webhook[]> {
     return this.#engine.webhooks.list();
   }
 
-  getWebhook(id: string): Promise<WebhookWithHealth> {
+  /** One webhook with its `health`, as in `listWebhooks`. */
+  getWebhook(id: string): Promise<Webhook> {
     return this.#engine.webhooks.get(id);
   }
 
@@ -112,7 +123,7 @@ export class Hookdesk {
   }
 
   /** Sends a signed `webhook.test` delivery now and answers with its log entry. */
-  testWebhook(id: string): Promise<DeliveryRecord> {
+  testWebhook(id: string): Promise<LogEntry> {
     return this.#engine.webhooks.test(id);
   }
 
@@ -149,16 +160,40 @@ export class Hookdesk {
     return this.#engine.log.list(request);
   }
 
-  getLog(uuid: string): Promise<DeliveryRecord> {
+  /**
+   * One delivery's full entry, every attempt with the headers it went out with (`{}` for an attempt
+   * recorded before attempts kept them).
+   */
+  getLog(uuid: string): Promise<LogEntry> {
     return this.#engine.log.get(uuid);
   }
 
   /**
    * Queues one new attempt, now, of each delivery (same uuid and body, the count continues, no
-   * automatic retry). At most `MAX_RESEND` by filter.
+   * automatic retry). At most 1,000 by filter (the newest); `resendWithCounts` says when it stopped there.
    */
-  resend(request: { ids: readonly string[] } | { filter: LogFilter }): Promise<ResendResult[]> {
+  async resend(request: { ids: readonly string[] } | { filter: LogFilter }): Promise<ResendResult[]> {
+    return (await this.#engine.log.resend(request)).results;
+  }
+
+  /**
+   * `resend` answered as `POST M/api/logs/resend` does: `{ results, matched, queued, capped }`.
+   * With `dryRun: true` it only counts (`matched`), queues nothing and answers no `results`, also
+   * while the global switch is off. `capped`: a filter matched more than 1,000 deliveries.
+   */
+  resendWithCounts(request: ResendRequest): Promise<ResendSummary> {
     return this.#engine.log.resend(request);
+  }
+
+  /**
+   * Deliveries settled per hour, `{ buckets: [{ start, succeeded, failed }] }`, one for each hour
+   * overlapping [`since`, `until`) (default: the 24 hours ending with the current one; at most 744),
+   * for every delivery or one webhook's or one rule's. Counted as deliveries settle, each time they
+   * do (a resend that settles again counts again, in its hour), never by reading the log.
+   * @throws ValidationError for a bad or too long range, or both `webhookId` and `ruleId`.
+   */
+  stats(request: StatsRequest = {}): Promise<{ buckets: DeliveryStatsBucket[] }> {
+    return this.#engine.log.stats(request);
   }
 
   // ---- observability and lifecycle ----------------------------------------------------------

@@ -1,5 +1,18 @@
-import type { WebhookRecord } from '@hookdesk/storage';
+import type { DeliveryStatus, WebhookRecord } from '@hookdesk/storage';
 import type { WebhookEventType } from '@hookdesk/wire';
+
+/** Recent health, as every Webhook of the admin API carries it (docs/admin-api.md, "Webhook"). */
+export interface WebhookHealth {
+  /**
+   * Share of the webhook's newest 50 deliveries that succeeded, of those finished (pending ones
+   * have no outcome yet): 0 to 1, or `null` while none has finished.
+   */
+  successRate: number | null;
+  /** When an attempt last failed; written at most once a minute while the failures go on. */
+  lastFailureAt: string | null;
+  /** When an attempt last succeeded; written at most once a minute while successes go on. */
+  lastSuccessAt: string | null;
+}
 
 /** A webhook as the admin API shows it (docs/admin-api.md, "Webhook"): never its key. */
 export interface Webhook {
@@ -11,22 +24,18 @@ export interface Webhook {
   description: string | null;
   headers: Record<string, string>;
   hasOwnKey: boolean;
+  health: WebhookHealth;
+  /** `null`, or why Hookdesk deactivated it (a 410, or failing since a time). */
+  deactivatedReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
-/** Recent health, as `GET M/api/webhooks/:id` adds it. */
-export interface WebhookHealth {
-  /** Share of the recent finished deliveries that succeeded, 0 to 1, or `null` with none yet. */
-  successRate: number | null;
-  lastFailureAt: string | null;
-}
+/** What `getWebhook` answers: since every `Webhook` carries `health`, the same type. */
+export type WebhookWithHealth = Webhook;
 
-export interface WebhookWithHealth extends Webhook {
-  health: WebhookHealth;
-}
-
-export function toWebhook(record: WebhookRecord): Webhook {
+/** The webhook's view, with `successRate` of its recent deliveries (see `successRate`). */
+export function toWebhook(record: WebhookRecord, successRate: number | null): Webhook {
   return {
     id: record.id,
     url: record.url,
@@ -36,19 +45,15 @@ export function toWebhook(record: WebhookRecord): Webhook {
     description: record.description,
     headers: { ...record.headers },
     hasOwnKey: record.key !== null,
+    health: { successRate, lastFailureAt: record.lastFailureAt, lastSuccessAt: record.lastSuccessAt },
+    deactivatedReason: record.deactivatedReason,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
 }
 
-/** Success rate over finished deliveries (pending ones have no outcome yet). */
-export function successRate(statuses: readonly string[]): number | null {
-  let finished = 0;
-  let succeeded = 0;
-  for (const status of statuses) {
-    if (status === 'pending') continue;
-    finished++;
-    if (status === 'succeeded') succeeded++;
-  }
-  return finished === 0 ? null : succeeded / finished;
+/** Success rate over finished deliveries (pending ones have no outcome yet), from status counts. */
+export function successRate(counts: Readonly<Record<DeliveryStatus, number>>): number | null {
+  const finished = counts.succeeded + counts.failed;
+  return finished === 0 ? null : counts.succeeded / finished;
 }

@@ -30,14 +30,13 @@ describe('webhooks', () => {
       description: null,
       headers: { authorization: 'Bearer x' },
       hasOwnKey: true,
+      health: { successRate: null, lastFailureAt: null, lastSuccessAt: null },
+      deactivatedReason: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
     expect(await hookdesk.listWebhooks()).toEqual([created]);
-    expect(await hookdesk.getWebhook(created.id)).toEqual({
-      ...created,
-      health: { successRate: null, lastFailureAt: null },
-    });
+    expect(await hookdesk.getWebhook(created.id)).toEqual(created);
     const edited = await hookdesk.updateWebhook(created.id, {
       key: null,
       events: ['ticket.updated'],
@@ -118,9 +117,38 @@ describe('webhooks', () => {
     await until(async () => (await storage.log.get(first as string))?.status === 'succeeded', 'first');
     const [second] = await hookdesk.ticketCreated({ id: 2 });
     await until(async () => (await storage.log.get(second as string))?.status === 'failed', 'second');
-    const health = (await hookdesk.getWebhook(webhook.id)).health;
-    expect(health.successRate).toBe(0.5);
-    expect(health.lastFailureAt).toEqual(expect.any(String));
+    const one = await hookdesk.getWebhook(webhook.id);
+    expect(one.health).toEqual({
+      successRate: 0.5,
+      lastFailureAt: expect.any(String),
+      lastSuccessAt: expect.any(String),
+    });
+    // The 410 deactivated it, and says so; the list shows the same health and reason.
+    expect(one.active).toBe(false);
+    expect(one.deactivatedReason).toMatch(/410/);
+    expect(await hookdesk.listWebhooks()).toEqual([one]);
+  });
+
+  it('computes every listed health from the index, reading no delivery record', async () => {
+    const { hookdesk, storage } = await harness();
+    const r = await receiver({ respond: { status: 200 } });
+    const webhooks = [
+      await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] }),
+      await hookdesk.createWebhook({ url: r.url, events: ['ticket.created'] }),
+    ];
+    const uuids = await hookdesk.ticketCreated({ id: 1 });
+    for (const uuid of uuids) {
+      await until(async () => (await storage.log.get(uuid))?.status === 'succeeded', 'delivered');
+    }
+    const read = storage.records.readMany.bind(storage.records);
+    const keys: string[] = [];
+    storage.records.readMany = ((list: string[], schema: never) => {
+      keys.push(...list);
+      return read(list, schema);
+    }) as typeof storage.records.readMany;
+    const listed = await hookdesk.listWebhooks();
+    expect(listed.map((w) => [w.id, w.health.successRate])).toEqual(webhooks.map((w) => [w.id, 1]));
+    expect(keys.filter((key) => key.startsWith('delivery:'))).toEqual([]);
   });
 
   it('throws TypeError naming the option on misuse', async () => {

@@ -1,4 +1,5 @@
 import type { InternalQueueRepository } from './delivery-queue-repository.js';
+import { deliveryStats, isSettled, type Settle, settleOfCreated } from './delivery-stats.js';
 import { CorruptRecordError, RecordNotFoundError } from './errors.js';
 import { decodeCursor, encodeCursor } from './log-cursor.js';
 import {
@@ -14,13 +15,15 @@ import {
 import { mergedRange } from './merged-range.js';
 import { type IndexEntry, type OrderedIndex, writeInOrder } from './ordered-index.js';
 import type { RecordStore } from './record-store.js';
-import type {
-  DeliveryAttempt,
-  DeliveryRecord,
-  DeliverySummary,
-  LogFilter,
-  LogPage,
-  LogPageRequest,
+import {
+  DELIVERY_STATUSES,
+  type DeliveryAttempt,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type DeliverySummary,
+  type LogFilter,
+  type LogPage,
+  type LogPageRequest,
 } from './records.js';
 import type { AttemptOutcome, DeliveryLogRepository } from './repositories.js';
 import { attemptSchema, deliverySchema, deliveryStatusSchema } from './schemas.js';
@@ -67,11 +70,20 @@ function entriesFor(record: DeliveryRecord, state: LogIndexState): IndexEntry[] 
   return deliverySets(record, state).map((set) => ({ set, member }));
 }
 
+/** The `window` of `recentStatuses` when checked: a whole number from 1 to a page's size. */
+function statusWindow(window: number): number {
+  if (!Number.isInteger(window) || window < 1 || window > MAX_LOG_PAGE_SIZE) {
+    throw new TypeError(`\`window\` must be a whole number from 1 to ${MAX_LOG_PAGE_SIZE}, got ${window}.`);
+  }
+  return window;
+}
+
 /**
  * The delivery log: a record per uuid under `delivery:<uuid>`, and its sort key
  * `<createdAt ms>:<uuid>` in one set per dimension (event, webhook, rule; see `log-query.ts`).
  * A page merges the ranges of a few sets and reads the records they name: O(limit) for the
- * filters the index covers, whatever the size of the log.
+ * filters the index covers, whatever the size of the log. Each settle is counted in its hour's
+ * stats sets in the same index update (`delivery-stats.ts`).
  */
 export function deliveryLogRepository(
   records: RecordStore,
@@ -79,6 +91,8 @@ export function deliveryLogRepository(
   queue: InternalQueueRepository,
   retention: { ms: number; clock: () => number },
 ): InternalLogRepository {
+  const stats = deliveryStats(index);
+
   async function load(uuid: string): Promise<DeliveryRecord> {
     const record = (await records.read(STORAGE_KEYS.delivery(uuid), deliverySchema)) as
       | DeliveryRecord
@@ -95,6 +109,7 @@ export function deliveryLogRepository(
     current?: DeliveryRecord,
   ): Promise<DeliveryRecord> {
     validInput(deliveryStatusSchema, outcome.status, 'delivery status');
+    const settledAt = outcome.settledAt === undefined ? undefined : isoToMs(outcome.settledAt, 'settledAt');
     if (current !== undefined && current.uuid !== uuid) {
       throw new TypeError(`\`current\` is delivery ${current.uuid}, not ${uuid}.`);
     }
@@ -126,9 +141,19 @@ export function deliveryLogRepository(
       await writeRecord();
       return after;
     }
+    const { add, remove } = moveBetween(after, from, to);
+    // Leaving pending (or changing outcome) is a settle: counted in its hour, same update.
+    if (isSettled(to)) {
+      const settle: Settle =
+        attempt !== null
+          ? { status: to, atMs: Date.parse(attempt.at), attempt: attempt.number, unsent: false }
+          : { status: to, atMs: settledAt ?? retention.clock(), attempt: after.attemptCount, unsent: true };
+      add.push(...stats.entries(after, settle));
+    }
     // Readers check the record's status, so a moment when the sets disagree with it is harmless;
     // the queue repairs a first-attempt entry a crash left behind (`log-queued-entries.ts`).
-    await writeInOrder(index, writeRecord, () => index.update(moveBetween(after, from, to)));
+    await writeInOrder(index, writeRecord, () => index.update({ add, remove }));
+    stats.written(add);
     return after;
   }
 
@@ -168,7 +193,7 @@ export function deliveryLogRepository(
     }
   }
 
-  async function purge(before: number): Promise<number> {
+  async function purgeDeliveries(before: number): Promise<number> {
     const below = timePrefix(Math.max(0, Math.floor(before)));
     let purged = 0;
     for (;;) {
@@ -193,17 +218,62 @@ export function deliveryLogRepository(
     }
   }
 
+  /** The deliveries, then the stats of the hours that ended by then: both follow the retention. */
+  async function purge(before: number): Promise<number> {
+    const purged = await purgeDeliveries(before);
+    await stats.prune(before);
+    return purged;
+  }
+
+  async function recentStatuses(
+    filter: { webhookId: string } | { ruleId: string },
+    window: number,
+  ): Promise<Record<DeliveryStatus, number>> {
+    statusWindow(window);
+    const webhookId = (filter as { webhookId?: unknown })?.webhookId;
+    const ruleId = (filter as { ruleId?: unknown })?.ruleId;
+    if ((typeof webhookId === 'string') === (typeof ruleId === 'string')) {
+      throw new TypeError('`recentStatuses` takes { webhookId } or { ruleId }, one of them.');
+    }
+    const sets = planLogQuery(
+      typeof webhookId === 'string' ? { webhookId } : { ruleId: ruleId as string },
+    ).sets;
+    // The status sets hold sort keys, newest last: the newest `window` of each, merged, are the
+    // newest `window` deliveries, each with the status its set says. No record is read.
+    const ranges = await Promise.all(sets.map((set) => index.range(set, { limit: window, order: 'desc' })));
+    const tagged = ranges.flatMap((members, at) =>
+      members.map((member) => ({ member, status: DELIVERY_STATUSES[at]! })),
+    );
+    tagged.sort((a, b) => (a.member < b.member ? 1 : a.member > b.member ? -1 : 0));
+    const counts: Record<DeliveryStatus, number> = { pending: 0, succeeded: 0, failed: 0 };
+    let seen = 0;
+    let last: string | undefined;
+    for (const { member, status } of tagged) {
+      // In two sets: a move in progress; counted once.
+      if (member === last) continue;
+      last = member;
+      counts[status] += 1;
+      if (++seen === window) break;
+    }
+    return counts;
+  }
+
   return {
     async create(list) {
       if (list.length === 0) return;
       for (const record of list) validInput(deliverySchema, record, 'delivery');
       const writeRecords = () =>
         records.write(list.map((record) => ({ key: STORAGE_KEYS.delivery(record.uuid), value: record })));
-      const writeIndex = () =>
-        index.update({ add: list.flatMap((record) => entriesFor(record, indexStateOf(record))) });
+      const add = list.flatMap((record) => entriesFor(record, indexStateOf(record)));
+      // One recorded settled already (failed unsent) counts as it is created.
+      for (const record of list) {
+        const settle = settleOfCreated(record);
+        if (settle) add.push(...stats.entries(record, settle));
+      }
       // Records before index entries: a crash in between leaves unlisted records, never entries
       // without a record.
-      await writeInOrder(index, writeRecords, writeIndex);
+      await writeInOrder(index, writeRecords, () => index.update({ add }));
+      stats.written(add);
     },
 
     async get(uuid) {
@@ -238,5 +308,9 @@ export function deliveryLogRepository(
     purge,
 
     purgeExpired: (now = retention.clock()) => purge(now - retention.ms),
+
+    stats: (request) => stats.count(request),
+
+    recentStatuses,
   };
 }

@@ -1,5 +1,6 @@
 // The public API: what the README documents, nothing more (test/exports.test.ts pins the list).
 export { createStorage, type StorageOptions } from './create-storage.js';
+export { MAX_STATS_HOURS } from './delivery-stats.js';
 export { entityRepository } from './entity-repository.js';
 export {
   CorruptRecordError,
@@ -13,6 +14,8 @@ export { RecordStore } from './record-store.js';
 export type {
   DeliveryAttempt,
   DeliveryRecord,
+  DeliveryStatsBucket,
+  DeliveryStatsRequest,
   DeliveryStatus,
   LogFilter,
   LogPage,

@@ -1,3 +1,4 @@
+import { isSettled, settleEntries } from './delivery-stats.js';
 import { indexStateOf, LOG_QUEUED_SETS, memberOf, moveBetween } from './log-query.js';
 import { mergedRange } from './merged-range.js';
 import type { IndexEntry, OrderedIndex } from './ordered-index.js';
@@ -53,6 +54,19 @@ export async function logQueuedEntries(
           const move = moveBetween(delivery, 'pending', state);
           add.push(...move.add);
           remove.push(...move.remove);
+          // And its settle's count, by the attempt that settled it (the same members, so counted
+          // once if the lost write did land). Failed unsent, the time it settled is not recorded.
+          const last = delivery.attempts.at(-1);
+          if (isSettled(state) && last && delivery.error === undefined) {
+            add.push(
+              ...settleEntries(delivery, {
+                status: state,
+                atMs: Date.parse(last.at),
+                attempt: last.number,
+                unsent: false,
+              }),
+            );
+          }
           return;
         }
       }

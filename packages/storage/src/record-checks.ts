@@ -33,7 +33,7 @@ function isHeaders(value: unknown): boolean {
 
 function isAttempt(value: unknown): boolean {
   if (!isObject(value)) return false;
-  const { number, at, durationMs, statusCode, responseExcerpt, error, blocked } = value;
+  const { number, at, durationMs, statusCode, responseExcerpt, error, blocked, headers } = value;
   return (
     isInt(number) &&
     number > 0 &&
@@ -44,7 +44,8 @@ function isAttempt(value: unknown): boolean {
     (statusCode === null || isInt(statusCode)) &&
     isStringOrNull(responseExcerpt) &&
     isStringOrNull(error) &&
-    typeof blocked === 'boolean'
+    typeof blocked === 'boolean' &&
+    (headers === undefined || isHeaders(headers))
   );
 }
 

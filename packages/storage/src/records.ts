@@ -66,6 +66,12 @@ export interface DeliveryAttempt {
   error: string | null;
   /** True when the SSRF guard refused the address. */
   blocked: boolean;
+  /**
+   * The request headers this attempt went out with: the webhook's custom headers and the signed
+   * ones, its own `webhook-timestamp`, `webhook-signature` and `x-hookdesk-attempt` among them.
+   * Absent on attempts recorded before this field existed.
+   */
+  headers?: Record<string, string>;
 }
 
 /** One delivery: one event to one target (a webhook, or a smart rule's URL). */
@@ -129,6 +135,27 @@ export interface LogPageRequest extends LogFilter {
 export interface LogPage {
   items: DeliverySummary[];
   nextCursor: string | null;
+}
+
+/**
+ * What `log.stats` counts: the hours that overlap [`since`, `until`), for every delivery or for one
+ * webhook's or one rule's (not both: a delivery has one or the other).
+ */
+export interface DeliveryStatsRequest {
+  /** ISO 8601; the bucket it falls in is the first. */
+  since: string;
+  /** ISO 8601, exclusive; the bucket it falls in is the last, unless it is that bucket's start. */
+  until: string;
+  webhookId?: string;
+  ruleId?: string;
+}
+
+/** One hour of `log.stats`: how many deliveries settled in it, by outcome. */
+export interface DeliveryStatsBucket {
+  /** ISO 8601 UTC start of the hour. */
+  start: string;
+  succeeded: number;
+  failed: number;
 }
 
 /** An entry in the durable delivery queue. */

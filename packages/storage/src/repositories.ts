@@ -4,6 +4,8 @@ import type { RecordStore } from './record-store.js';
 import type {
   DeliveryAttempt,
   DeliveryRecord,
+  DeliveryStatsBucket,
+  DeliveryStatsRequest,
   DeliveryStatus,
   LogFilter,
   LogPage,
@@ -65,6 +67,11 @@ export interface AttemptOutcome {
    * removes it (a resend), absent keeps it. An attempt always removes it.
    */
   error?: string | null;
+  /**
+   * `setStatus` to `succeeded` or `failed` only: when the delivery settled, ISO 8601, for the hour
+   * `stats` counts it in. Default: the storage's `clock`. An attempt counts at its own `at`.
+   */
+  settledAt?: string;
 }
 
 export interface DeliveryLogRepository {
@@ -91,8 +98,29 @@ export interface DeliveryLogRepository {
   list(request: LogPageRequest): Promise<LogPage>;
   /** Every uuid matching a filter, newest first (for resend by filter), at most `max`. */
   uuids(filter: LogFilter, max: number): Promise<string[]>;
-  /** Removes deliveries created before `before` (epoch ms); returns how many. */
+  /**
+   * Removes deliveries created before `before` (epoch ms), and the stats of the hours that ended
+   * by then; returns how many deliveries.
+   */
   purge(before: number): Promise<number>;
+  /**
+   * Deliveries settled per hour, one bucket for each hour that overlaps [`since`, `until`) (at most
+   * 744, 31 days), oldest first. A delivery is counted each time it settles (moves to `succeeded`
+   * or `failed`), in the hour its settling attempt started (or, failed unsent, when that was
+   * recorded): a resend that settles again counts again. Kept as deliveries settle, in the index
+   * update that moves them (no write of its own), and read with one `count` per bucket and outcome,
+   * never from the log; hours older than the retention are purged with it.
+   */
+  stats(request: DeliveryStatsRequest): Promise<DeliveryStatsBucket[]>;
+  /**
+   * How many of the newest `window` (1 to 500) deliveries of one webhook or one rule are in each
+   * status, read from the log's status sets alone: one range of at most `window` members per
+   * status, no record read.
+   */
+  recentStatuses(
+    filter: { webhookId: string } | { ruleId: string },
+    window: number,
+  ): Promise<Record<DeliveryStatus, number>>;
 }
 
 export interface DeliveryQueueRepository {

@@ -50,6 +50,7 @@ export const attemptSchema = z.looseObject({
   responseExcerpt: z.string().nullable(),
   error: z.string().nullable(),
   blocked: z.boolean(),
+  headers: headers.optional(),
 });
 
 export const deliverySchema = z.looseObject({

@@ -1,4 +1,5 @@
 import type { DeliveryStatus } from './records.js';
+import { timePrefix } from './sort-key.js';
 
 /**
  * Where each record lives, relative to the storage namespace. Internal: the layout is what stored
@@ -25,6 +26,9 @@ const part = (id: string) => encodeURIComponent(id);
  */
 export type LogIndexState = 'pending' | 'scheduled' | 'succeeded' | 'failed';
 
+/** The statuses a delivery settles in, the two outcomes `log.stats` counts. */
+export type SettledStatus = Exclude<DeliveryStatus, 'pending'>;
+
 export const LOG_INDEX_STATES: readonly LogIndexState[] = ['pending', 'scheduled', 'succeeded', 'failed'];
 
 /** Names of the ordered sets (see `ordered-index.ts`). */
@@ -36,6 +40,17 @@ export const INDEX_SETS = {
   logWebhookStatus: (id: string, status: DeliveryStatus): string =>
     `log:webhook:${part(id)}:status:${status}`,
   logRuleStatus: (id: string, status: DeliveryStatus): string => `log:rule:${part(id)}:status:${status}`,
+  /**
+   * The deliveries that settled in one hour with one outcome (`log.stats`), named by the hour's
+   * start: all of them, and per webhook and per rule. A member is one settle (`delivery-stats.ts`).
+   */
+  statsHour: (hourMs: number, outcome: SettledStatus): string => `stats:${timePrefix(hourMs)}:${outcome}`,
+  statsWebhookHour: (hourMs: number, outcome: SettledStatus, id: string): string =>
+    `stats:${timePrefix(hourMs)}:${outcome}:webhook:${part(id)}`,
+  statsRuleHour: (hourMs: number, outcome: SettledStatus, id: string): string =>
+    `stats:${timePrefix(hourMs)}:${outcome}:rule:${part(id)}`,
+  /** The hours that have stats sets, members `<hour start, 13 digits>`: what retention walks. */
+  statsHours: 'stats:hours',
   /** One member, `key`, whose value is the account key the first start chose. */
   accountKey: 'account-key',
 } as const;

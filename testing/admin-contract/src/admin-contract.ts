@@ -8,6 +8,7 @@ import { logsContract } from './logs-contract.js';
 import { mountingContract } from './mounting-contract.js';
 import { settingsContract } from './settings-contract.js';
 import { smartRulesContract } from './smart-rules-contract.js';
+import { statsContract } from './stats-contract.js';
 import { ticketHooksContract } from './ticket-hooks-contract.js';
 import { webhooksContract } from './webhooks-contract.js';
 import { writeFuzzContract } from './write-fuzz-contract.js';
@@ -30,6 +31,7 @@ export function adminContractSuite(
     webhooksContract(ctx);
     smartRulesContract(ctx);
     logsContract(ctx);
+    statsContract(ctx);
     mountingContract(ctx);
     writeFuzzContract(ctx);
     ticketHooksContract(ctx);

@@ -62,6 +62,7 @@ export function logsContract(ctx: ContractContext): void {
           responseExcerpt: 'thanks',
           error: null,
           blocked: false,
+          headers: expect.objectContaining({ 'x-hookdesk-attempt': '1', 'x-hookdesk-uuid': summary.uuid }),
         },
       ]);
 
@@ -70,10 +71,15 @@ export function logsContract(ctx: ContractContext): void {
         .set(AUTH)
         .send({ ids: [summary.uuid, '00000000-0000-4000-8000-000000000000'] });
       expect(resent.status).toBe(202);
-      expect(resent.body.results).toEqual([
-        { uuid: summary.uuid, status: 'queued' },
-        { uuid: '00000000-0000-4000-8000-000000000000', status: 'not_found' },
-      ]);
+      expect(resent.body).toEqual({
+        results: [
+          { uuid: summary.uuid, status: 'queued' },
+          { uuid: '00000000-0000-4000-8000-000000000000', status: 'not_found' },
+        ],
+        matched: 1,
+        queued: 1,
+        capped: false,
+      });
       const requests = await ctx.receiver.waitForRequests(4);
       const again = requests[3]!;
       expect(again.headers['x-hookdesk-uuid']).toBe(summary.uuid);
@@ -84,13 +90,86 @@ export function logsContract(ctx: ContractContext): void {
         .set(AUTH)
         .send({ filter: { status: 'failed' } });
       expect(byFilter.status).toBe(202);
-      expect(byFilter.body.results).toEqual([]);
+      expect(byFilter.body).toEqual({ results: [], matched: 0, queued: 0, capped: false });
       const both = await agent()
         .post(`${M}/api/logs/resend`)
         .set(AUTH)
         .send({ ids: [summary.uuid], filter: {} });
       expect(both.status).toBe(422);
     });
+
+    it('shows in each attempt the headers that went out with it', async () => {
+      await createWebhook({ headers: { 'X-Team': 'support' } });
+      ctx.receiver.respondWith({ status: 500 });
+      await ctx.hookdesk.engine.ticketCreated({ id: 1, subject: 'One' });
+      const [first] = await ctx.receiver.waitForRequests(1);
+      const uuid = String(first!.headers['x-hookdesk-uuid']);
+      // A resend is attempt 2, sent now: its own timestamp and signatures.
+      await until(
+        async () => (await agent().get(`${M}/api/logs/${uuid}`).set(AUTH)).body.attemptCount,
+        (count) => count === 1,
+      );
+      ctx.receiver.respondWith({ status: 200 });
+      await agent()
+        .post(`${M}/api/logs/resend`)
+        .set(AUTH)
+        .send({ ids: [uuid] });
+      const requests = await ctx.receiver.waitForRequests(2);
+      const entry = await until(
+        async () => (await agent().get(`${M}/api/logs/${uuid}`).set(AUTH)).body,
+        (body) => body.status === 'succeeded',
+      );
+      expect(entry.attempts).toHaveLength(2);
+      for (const [at, attempt] of entry.attempts.entries()) {
+        const sent = requests[at]!.headers;
+        for (const name of [
+          'x-hookdesk-attempt',
+          'x-hookdesk-uuid',
+          'x-hookdesk-signature',
+          'webhook-id',
+          'webhook-timestamp',
+          'webhook-signature',
+          'x-team',
+        ]) {
+          expect(attempt.headers[name], `attempt ${at + 1}: ${name}`).toBe(sent[name]);
+        }
+      }
+      expect(
+        entry.attempts.map((a: { headers: Record<string, string> }) => a.headers['x-hookdesk-attempt']),
+      ).toEqual(['1', '2']);
+      expect(entry.headers).toEqual(entry.attempts[1].headers);
+    });
+
+    it('counts a resend: matched, queued, capped at 1,000, and a dry run that queues nothing', async () => {
+      await createWebhook({});
+      await ctx.hookdesk.engine.ticketCreated({ id: 1, subject: 'One' });
+      await ctx.hookdesk.engine.ticketCreated({ id: 2, subject: 'Two' });
+      const settled = await until(
+        async () => (await agent().get(`${M}/api/logs?status=succeeded`).set(AUTH)).body.items,
+        (items) => items.length === 2,
+      );
+      const dry = await agent()
+        .post(`${M}/api/logs/resend`)
+        .set(AUTH)
+        .send({ filter: { status: 'succeeded' }, dryRun: true });
+      expect(dry.status).toBe(202);
+      expect(dry.body).toEqual({ results: [], matched: 2, queued: 0, capped: false });
+      // A resend makes its deliveries pending before it answers: a dry run leaves them as they were.
+      expect((await agent().get(`${M}/api/logs?status=pending`).set(AUTH)).body.items).toEqual([]);
+      const byIds = await agent()
+        .post(`${M}/api/logs/resend`)
+        .set(AUTH)
+        .send({ ids: [settled[0].uuid, '00000000-0000-4000-8000-000000000000'], dryRun: true });
+      expect(byIds.body).toEqual({ results: [], matched: 1, queued: 0, capped: false });
+      const bad = await agent().post(`${M}/api/logs/resend`).set(AUTH).send({ filter: {}, dryRun: 'yes' });
+      expect(bad.status).toBe(422);
+      expect(bad.body.error.message).toMatch(/dryRun/);
+
+      // Over the cap (1,000 by filter): counted up to it, and `capped` says there were more.
+      for (let id = 3; id <= 1001; id++) await ctx.hookdesk.engine.ticketCreated({ id, subject: `T${id}` });
+      const many = await agent().post(`${M}/api/logs/resend`).set(AUTH).send({ filter: {}, dryRun: true });
+      expect(many.body).toEqual({ results: [], matched: 1000, queued: 0, capped: true });
+    }, 60_000);
 
     it('refuses resends and test deliveries with 409 while the global switch is off', async () => {
       const created = await createWebhook({});

@@ -62,6 +62,7 @@ export function mountingContract(ctx: ContractContext): void {
           '/api/logs',
           '/api/logs/resend',
           '/api/logs/{uuid}',
+          '/api/stats',
           '/api/smart-rules',
           '/api/smart-rules/{id}',
           '/api/smart-rules/{id}/preview',
@@ -74,6 +75,29 @@ export function mountingContract(ctx: ContractContext): void {
         res.body.paths['/api/webhooks'].post.responses['201'].content['application/json'].schema.properties,
       ).toHaveProperty('key');
       expect(res.body.paths['/api/webhooks/{id}/key'].get.parameters[0].schema.maxLength).toBe(200);
+      expect(res.body.paths['/api/stats'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+        'since',
+        'until',
+        'webhookId',
+        'ruleId',
+      ]);
+      const stats = res.body.paths['/api/stats'].get.responses['200'].content['application/json'].schema;
+      expect(stats.properties.buckets.items.required).toEqual(['start', 'succeeded', 'failed']);
+      const resend = res.body.paths['/api/logs/resend'].post;
+      expect(Object.keys(resend.responses['202'].content['application/json'].schema.properties)).toEqual([
+        'results',
+        'matched',
+        'queued',
+        'capped',
+      ]);
+      expect(resend.requestBody.content['application/json'].schema.properties).toHaveProperty('dryRun');
+      const listed = res.body.paths['/api/webhooks'].get.responses['200'].content['application/json'].schema;
+      expect(listed.properties.items.items.required).toEqual(
+        expect.arrayContaining(['health', 'deactivatedReason']),
+      );
+      const entry =
+        res.body.paths['/api/logs/{uuid}'].get.responses['200'].content['application/json'].schema;
+      expect(entry.properties.attempts.items.required).toContain('headers');
       expect(res.body.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
     });
   });

@@ -1,4 +1,4 @@
-import { AUTH, type ContractContext, M } from './contract-context.js';
+import { AUTH, type ContractContext, M, until } from './contract-context.js';
 
 /** Webhook CRUD, the keys a webhook may have (never shown back), and the signed test delivery. */
 export function webhooksContract(ctx: ContractContext): void {
@@ -22,14 +22,15 @@ export function webhooksContract(ctx: ContractContext): void {
         description: 'sync tickets',
         headers: { 'x-team': 'a' },
         hasOwnKey: false,
+        health: { successRate: null, lastFailureAt: null, lastSuccessAt: null },
+        deactivatedReason: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });
       const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
-      expect(list.body.items.map((w: { id: string }) => w.id)).toEqual([webhook.id]);
+      expect(list.body.items).toEqual([webhook]);
       const one = await agent().get(`${M}/api/webhooks/${webhook.id}`).set(AUTH);
-      expect(one.body.id).toBe(webhook.id);
-      expect(one.body.health).toEqual({ successRate: null, lastFailureAt: null });
+      expect(one.body).toEqual(webhook);
       const edited = await agent()
         .patch(`${M}/api/webhooks/${webhook.id}`)
         .set(AUTH)
@@ -43,6 +44,46 @@ export function webhooksContract(ctx: ContractContext): void {
       expect(deleted.text).toBe('');
       const gone = await agent().get(`${M}/api/webhooks/${webhook.id}`).set(AUTH);
       expect(gone.status).toBe(404);
+    });
+
+    it('shows health and deactivatedReason in the list and in one webhook', async () => {
+      const created = await createWebhook({});
+      const listed = async () => {
+        const list = await agent().get(`${M}/api/webhooks`).set(AUTH);
+        expect(list.status).toBe(200);
+        return list.body.items.find((w: { id: string }) => w.id === created.body.id);
+      };
+      await ctx.hookdesk.engine.ticketCreated({ id: 1, subject: 'One' });
+      // The webhook's health is written just after the attempt's log entry: wait for both.
+      const healthy = await until(
+        listed,
+        (w) => w.health.successRate === 1 && w.health.lastSuccessAt !== null,
+      );
+      expect(healthy.health).toEqual({
+        successRate: 1,
+        lastFailureAt: null,
+        lastSuccessAt: expect.any(String),
+      });
+      expect(healthy.deactivatedReason).toBeNull();
+
+      // A 410: failed, and Hookdesk deactivates the webhook, saying why.
+      ctx.receiver.respondWith({ status: 410 });
+      await ctx.hookdesk.engine.ticketCreated({ id: 2, subject: 'Two' });
+      const gone = await until(listed, (w) => w.active === false && w.health.successRate === 0.5);
+      expect(gone).toMatchObject({
+        active: false,
+        deactivatedReason: expect.stringContaining('410'),
+        health: { successRate: 0.5, lastFailureAt: expect.any(String), lastSuccessAt: expect.any(String) },
+      });
+      const one = await agent().get(`${M}/api/webhooks/${created.body.id}`).set(AUTH);
+      expect(one.body).toEqual(gone);
+      // Reactivated: the reason goes.
+      const reactivated = await agent()
+        .patch(`${M}/api/webhooks/${created.body.id}`)
+        .set(AUTH)
+        .send({ active: true });
+      expect(reactivated.body.deactivatedReason).toBeNull();
+      expect(reactivated.body.health.successRate).toBe(0.5);
     });
 
     it('never returns a key the admin gave', async () => {

@@ -43,6 +43,14 @@ export function deliveryPurgeConformance(ctx: StorageContext): void {
         SETS.logWebhookStatus('wh-2', status),
         SETS.logRuleStatus('r-1', status),
       ]),
+      // The settles' counts, all in the fixture's first hour, which ended before the cutoff.
+      ...['succeeded', 'failed'].flatMap((outcome) => [
+        SETS.statsHour(BASE, outcome),
+        SETS.statsWebhookHour(BASE, outcome, 'wh-1'),
+        SETS.statsWebhookHour(BASE, outcome, 'wh-2'),
+        SETS.statsRuleHour(BASE, outcome, 'r-1'),
+      ]),
+      SETS.statsHours,
     ];
     const left = [];
     for (const set of sets) left.push({ set, count: await ctx.storage.index.count(set) });

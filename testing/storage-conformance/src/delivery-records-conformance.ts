@@ -47,6 +47,41 @@ export function deliveryRecordsConformance(ctx: StorageContext): void {
     expect((await ctx.storage.log.list({ status: 'pending', webhookId: 'wh-1' })).items).toHaveLength(1);
   });
 
+  it("keeps each attempt's own headers, and reads an attempt recorded without them", async () => {
+    await ctx.storage.log.create([makeDelivery('h', 1)]);
+    const sent = (n: number) => ({ 'x-hookdesk-attempt': String(n), 'webhook-timestamp': String(1_000 + n) });
+    await ctx.storage.log.recordAttempt(
+      'h',
+      { ...attempt(1, 2, 500), headers: sent(1) },
+      { status: 'pending', nextAttemptAt: minutes(3), headers: sent(1) },
+    );
+    // An attempt as a version before per-attempt headers wrote it: none.
+    await ctx.storage.log.recordAttempt('h', attempt(2, 3, 500), {
+      status: 'pending',
+      nextAttemptAt: minutes(4),
+    });
+    const third = await ctx.storage.log.recordAttempt(
+      'h',
+      { ...attempt(3, 4, 200), headers: sent(3) },
+      { status: 'succeeded', nextAttemptAt: null, headers: sent(3) },
+    );
+    const stored = await ctx.storage.log.get('h');
+    expect(stored).toEqual(third);
+    expect(stored?.attempts.map((a) => a.headers)).toEqual([sent(1), undefined, sent(3)]);
+    expect(stored?.headers).toEqual(sent(3));
+    // A record an older version stored, attempts without `headers`, still reads and takes new ones.
+    const older = makeDelivery('older', 2, { attempts: [attempt(1, 2, 500)], attemptCount: 1 });
+    await ctx.storage.records.write([{ key: KEYS.delivery('older'), value: older }]);
+    expect(await ctx.storage.log.get('older')).toEqual(older);
+    await expect(
+      ctx.storage.log.recordAttempt(
+        'h',
+        { ...attempt(4, 5, 200), headers: { 'x-hookdesk-attempt': 4 as never } },
+        { status: 'succeeded', nextAttemptAt: null },
+      ),
+    ).rejects.toThrow(/headers/);
+  });
+
   it('moves a delivery between sets, leaving no entry in the set it left', async () => {
     const record = makeDelivery('moving', 4, { nextAttemptAt: minutes(4) });
     const member = async (set: string) =>

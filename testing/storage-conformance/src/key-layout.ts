@@ -11,6 +11,7 @@ export const KEYS = {
 } as const;
 
 const part = (id: string) => encodeURIComponent(id);
+const hour = (ms: number) => String(ms).padStart(13, '0');
 
 /**
  * The ordered sets' names, pinned the same way. A delivery is in one of its event's sets, by state
@@ -22,6 +23,14 @@ export const SETS = {
   logEvent: (event: string, state: string): string => `log:event:${event}:${state}`,
   logWebhookStatus: (id: string, status: string): string => `log:webhook:${part(id)}:status:${status}`,
   logRuleStatus: (id: string, status: string): string => `log:rule:${part(id)}:status:${status}`,
+  /** Settles per hour (`log.stats`), named by the hour's start in 13-digit epoch ms. */
+  statsHour: (hourMs: number, outcome: string): string => `stats:${hour(hourMs)}:${outcome}`,
+  statsWebhookHour: (hourMs: number, outcome: string, id: string): string =>
+    `stats:${hour(hourMs)}:${outcome}:webhook:${part(id)}`,
+  statsRuleHour: (hourMs: number, outcome: string, id: string): string =>
+    `stats:${hour(hourMs)}:${outcome}:rule:${part(id)}`,
+  /** The hours that have stats, members `<hour start, 13 digits>`. */
+  statsHours: 'stats:hours',
 } as const;
 
 /** The event sets' states. */

@@ -1,22 +1,18 @@
-import type { DeliveryRecord, LogFilter, LogPage, LogPageRequest } from '@hookdesk/storage';
+import type { DeliveryStatsBucket, LogPage, LogPageRequest } from '@hookdesk/storage';
 
 /** One entry of a log page: a delivery without its body, headers and attempts. */
 export type DeliverySummary = LogPage['items'][number];
 
 import type { z } from 'zod';
+import type { ResendRequest, ResendSummary, StatsRequest } from '../hookdesk/delivery-log-admin.js';
+import type { LogEntry } from '../log-entry-view.js';
 import type { ExtensionAdminRoute } from './admin-routes.js';
-import type { webhookSavedView, webhookView, webhookWithHealthView } from './admin-schemas.js';
+import type { webhookSavedView, webhookView } from './admin-schemas.js';
 
 export type WebhookView = z.infer<typeof webhookView>;
 /** A webhook as create and PATCH answer it: with the generated `key` when one was generated. */
 export type WebhookSavedView = z.infer<typeof webhookSavedView>;
-export type WebhookWithHealthView = z.infer<typeof webhookWithHealthView>;
-export type LogEntryView = Omit<DeliveryRecord, never>;
-
-export interface ResendResult {
-  uuid: string;
-  status: 'queued' | 'not_found';
-}
+export type LogEntryView = LogEntry;
 
 /**
  * What the admin API needs from the engine, one method a route. Inputs the engine validates itself
@@ -28,7 +24,7 @@ export interface AdminOperations {
   revealKey(): Promise<{ key: string }>;
   rotateKey(): Promise<{ key: string; previousKeyValidUntil: string }>;
   listWebhooks(): Promise<WebhookView[]>;
-  getWebhook(id: string): Promise<WebhookWithHealthView>;
+  getWebhook(id: string): Promise<WebhookView>;
   createWebhook(input: unknown): Promise<WebhookSavedView>;
   updateWebhook(id: string, input: unknown): Promise<WebhookSavedView>;
   revealWebhookKey(id: string): Promise<{ key: string }>;
@@ -36,7 +32,9 @@ export interface AdminOperations {
   testWebhook(id: string): Promise<LogEntryView>;
   listLogs(request: LogPageRequest): Promise<LogPage>;
   getLog(uuid: string): Promise<LogEntryView>;
-  resend(request: { ids: string[] } | { filter: LogFilter }): Promise<ResendResult[]>;
+  /** `POST M/api/logs/resend`: `Hookdesk.resendWithCounts` (the counts, `dryRun`). */
+  resendWithCounts(request: ResendRequest): Promise<ResendSummary>;
+  stats(request: StatsRequest): Promise<{ buckets: DeliveryStatsBucket[] }>;
   /** The routes installed extensions add (smart rules'); none when absent. */
   adminRoutes?(): readonly ExtensionAdminRoute[];
 }

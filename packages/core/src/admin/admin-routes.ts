@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { parseInput } from '../parse-input.js';
 import { AdminHttpError } from './admin-errors.js';
 import type { AdminOperations } from './admin-operations.js';
-import { logQuerySchema, resendSchema, settingsPatchSchema } from './admin-schemas.js';
+import { logQuerySchema, resendSchema, settingsPatchSchema, statsQuerySchema } from './admin-schemas.js';
 
 export interface RouteInput {
   params: Record<string, string>;
@@ -144,10 +144,10 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   {
     method: 'POST',
     path: '/api/logs/resend',
-    summary: 'Resend deliveries by uuid or by filter: one new attempt each, now',
+    summary: 'Resend deliveries by uuid or by filter: one new attempt each, now; or count them (dryRun)',
     handle: async (ops, input) => {
       const request = parseInput(resendSchema, await input.body(), 'resend request');
-      return { status: 202, body: { results: await ops.resend(request) } };
+      return { status: 202, body: await ops.resendWithCounts(request) };
     },
   },
   {
@@ -155,6 +155,15 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     path: '/api/logs/:uuid',
     summary: 'One delivery with its payload, signature and every attempt',
     handle: async (ops, input) => ok(await ops.getLog(input.params.uuid!)),
+  },
+  {
+    method: 'GET',
+    path: '/api/stats',
+    summary: 'Deliveries settled per hour, succeeded and failed, from counters kept as they settle',
+    handle: async (ops, input) => {
+      const request = parseInput(statsQuerySchema, queryObject(input.query), 'stats query');
+      return ok(await ops.stats(request));
+    },
   },
 ];
 

@@ -54,6 +54,10 @@ export const resendSchema = z
         .max(MAX_RESEND, `Resend at most ${MAX_RESEND} deliveries at a time (ids has more).`)
         .optional(),
       filter: logFilterSchema.optional(),
+      dryRun: z
+        .boolean({ error: 'dryRun is true (count only, queue nothing) or false.' })
+        .optional()
+        .describe('Count what would be resent (`matched`, `capped`) and queue nothing'),
     },
     // Only the "not an object" issue; unknown keys keep zod's message, which names them.
     { error: (issue) => (issue.code === 'invalid_type' ? NEITHER_OR_BOTH : undefined) },
@@ -62,9 +66,20 @@ export const resendSchema = z
     if ((value.ids === undefined) === (value.filter === undefined))
       ctx.addIssue({ code: 'custom', message: NEITHER_OR_BOTH });
   })
-  .transform((value): { ids: string[] } | { filter: z.output<typeof logFilterSchema> } =>
-    value.ids !== undefined ? { ids: value.ids } : { filter: value.filter! },
+  .transform(
+    (value): ({ ids: string[] } | { filter: z.output<typeof logFilterSchema> }) & { dryRun: boolean } =>
+      value.ids !== undefined
+        ? { ids: value.ids, dryRun: value.dryRun === true }
+        : { filter: value.filter!, dryRun: value.dryRun === true },
   );
+
+/** Query of `GET M/api/stats`; the range's own rules (order, at most 744 hours) are the engine's. */
+export const statsQuerySchema = z.strictObject({
+  since: isoTime.optional().describe('Start of the first hour counted; default `until` minus 24 hours'),
+  until: isoTime.optional().describe('Exclusive end; default the end of the current hour'),
+  webhookId: idSchema('webhookId').optional(),
+  ruleId: idSchema('ruleId').optional(),
+});
 
 /** Body of `PATCH M/api/settings`. */
 export const settingsPatchSchema = z.strictObject({
@@ -86,6 +101,20 @@ export const webhookView = z.object({
   description: z.string().nullable(),
   headers: z.record(z.string(), z.string()),
   hasOwnKey: z.boolean(),
+  health: z.object({
+    successRate: z
+      .number()
+      .nullable()
+      .describe(
+        'Of the newest 50 deliveries, the share of the finished ones that succeeded, 0 to 1; null with none',
+      ),
+    lastFailureAt: isoTime.nullable(),
+    lastSuccessAt: isoTime.nullable(),
+  }),
+  deactivatedReason: z
+    .string()
+    .nullable()
+    .describe('Why Hookdesk deactivated it (a 410, failing since a time); null otherwise'),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -98,13 +127,6 @@ export const webhookSavedView = webhookView.extend({
     .describe(
       'The generated key, only in the answer to `"key": "generate"`; later GET /api/webhooks/{id}/key',
     ),
-});
-
-export const webhookWithHealthView = webhookView.extend({
-  health: z.object({
-    successRate: z.number().nullable(),
-    lastFailureAt: isoTime.nullable(),
-  }),
 });
 
 export const logSummaryView = z.object({
@@ -138,12 +160,28 @@ export const logEntryView = logSummaryView.extend({
       responseExcerpt: z.string().nullable(),
       error: z.string().nullable(),
       blocked: z.boolean(),
+      headers: z
+        .record(z.string(), z.string())
+        .describe('The request headers of this attempt; {} for one recorded before attempts kept them'),
     }),
   ),
 });
 
 export const resendResultView = z.object({
   results: z.array(z.object({ uuid: z.string(), status: z.enum(['queued', 'not_found']) })),
+  matched: z.number().int().describe('Deliveries found by the ids, or matched by the filter (at most 1,000)'),
+  queued: z.number().int().describe('Deliveries queued: matched, or 0 for a dry run'),
+  capped: z.boolean().describe('The filter matched more than 1,000: only the newest 1,000 count'),
+});
+
+export const statsView = z.object({
+  buckets: z.array(
+    z.object({
+      start: isoTime.describe('Start of the hour'),
+      succeeded: z.number().int(),
+      failed: z.number().int(),
+    }),
+  ),
 });
 
 export const errorView = z.object({

@@ -13,9 +13,10 @@ import {
   rotatedKeyView,
   settingsPatchSchema,
   settingsView,
+  statsQuerySchema,
+  statsView,
   webhookSavedView,
   webhookView,
-  webhookWithHealthView,
 } from './admin-schemas.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -32,28 +33,38 @@ function strip(schema: JsonSchema): JsonSchema {
 
 const json = (schema: JsonSchema) => ({ 'application/json': { schema: strip(schema) } });
 
-/** Request and response schemas per route, keyed `METHOD path`. */
-const ROUTE_SCHEMAS: Record<string, { request?: z.ZodType; response?: z.ZodType; status?: number }> = {
+interface RouteSchemas {
+  request?: z.ZodType;
+  /** The query parameters, an object schema. */
+  query?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+}
+
+/** Request, query and response schemas per route, keyed `METHOD path`. */
+const ROUTE_SCHEMAS: Record<string, RouteSchemas> = {
   'GET /api/settings': { response: settingsView },
   'PATCH /api/settings': { request: settingsPatchSchema, response: settingsView },
   'GET /api/settings/key': { response: keyView },
   'POST /api/settings/key/rotate': { response: rotatedKeyView },
   'GET /api/webhooks': { response: z.object({ items: z.array(webhookView) }) },
   'POST /api/webhooks': { request: webhookCreateSchema, response: webhookSavedView, status: 201 },
-  'GET /api/webhooks/:id': { response: webhookWithHealthView },
+  'GET /api/webhooks/:id': { response: webhookView },
   'GET /api/webhooks/:id/key': { response: keyView },
   'PATCH /api/webhooks/:id': { request: webhookPatchSchema, response: webhookSavedView },
   'DELETE /api/webhooks/:id': { status: 204 },
   'POST /api/webhooks/:id/test': { response: logEntryView },
   'GET /api/logs': {
+    query: logQuerySchema,
     response: z.object({ items: z.array(logSummaryView), nextCursor: z.string().nullable() }),
   },
   'POST /api/logs/resend': { request: resendSchema, response: resendResultView, status: 202 },
   'GET /api/logs/:uuid': { response: logEntryView },
+  'GET /api/stats': { query: statsQuerySchema, response: statsView },
 };
 
-function queryParameters(): unknown[] {
-  const schema = inputSchema(logQuerySchema) as { properties: Record<string, JsonSchema> };
+function queryParameters(query: z.ZodType): unknown[] {
+  const schema = inputSchema(query) as { properties: Record<string, JsonSchema> };
   return Object.entries(schema.properties).map(([name, property]) => ({
     name,
     in: 'query',
@@ -89,8 +100,7 @@ export function buildOpenApiDocument(
       required: true,
       schema: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH },
     }));
-    if (route.method === 'GET' && route.path === '/api/logs')
-      parameters.push(...(queryParameters() as never[]));
+    if ('query' in spec && spec.query) parameters.push(...(queryParameters(spec.query) as never[]));
     paths[openApiPath] ??= {};
     paths[openApiPath][route.method.toLowerCase()] = {
       summary: route.summary,
