@@ -1,10 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { exampleHelpdeskSuites } from '@hookdesk/example-suites';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 // Starts the example as a user does (`pnpm --dir examples/express-helpdesk start`), on the built
 // packages: `pnpm build` must have run (the README's test command and CI build first).
 await exampleHelpdeskSuites(
-  { describe, it, expect, beforeEach, afterEach, beforeAll },
-  { name: 'express-helpdesk', dir: fileURLToPath(new URL('..', import.meta.url)), redisDb: 7 },
+  { describe, it, expect, beforeEach, afterEach, beforeAll, afterAll },
+  {
+    name: 'express-helpdesk',
+    dir: fileURLToPath(new URL('..', import.meta.url)),
+    redisDb: 7,
+    postgresOnly: true,
+  },
 );
