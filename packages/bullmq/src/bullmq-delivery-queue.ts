@@ -158,18 +158,25 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
     return this.#connected;
   }
 
-  async enqueue(entries: readonly QueuedDelivery[], options: { fresh?: boolean } = {}): Promise<void> {
+  async enqueue(
+    entries: readonly QueuedDelivery[],
+    options: { fresh?: boolean; recovered?: boolean } = {},
+  ): Promise<void> {
     if (entries.length === 0) return;
     const now = Date.now();
     const add: QueuedDelivery[] = [];
     for (const entry of entries) {
       const running = this.#running.get(entry.uuid);
-      // Its attempt is running here: the job moves on when that attempt is done.
-      if (running) running.next = entry;
-      else add.push(entry);
+      // Its attempt is running here: the job moves on when that attempt is done (a recovered
+      // entry asks for nothing more: the running attempt is the one it would queue).
+      if (running) {
+        if (!options.recovered) running.next = entry;
+      } else add.push(entry);
     }
     const queue = await this.#ready();
-    if (options.fresh) {
+    // Adding a job id that exists leaves that job as it is: new deliveries, and recovery's
+    // "queue it if nothing does" (a job held by another worker, a resend, a retry keep theirs).
+    if (options.fresh || options.recovered) {
       await queue.addBulk(
         add.map((entry) => ({ name: 'delivery', data: dataOf(entry), opts: this.#jobOptions(entry, now) })),
       );

@@ -19,7 +19,7 @@ async function web(
   options: { retrySchedule?: number[] } = {},
 ): Promise<{
   web: Hookdesk;
-  startWorker: () => Promise<Hookdesk>;
+  startWorker: (overrides?: { timeoutMs?: number }) => Promise<Hookdesk>;
   storage: HookdeskStorage;
   queueName: string;
   webhookId: string | null;
@@ -48,7 +48,7 @@ async function web(
     storage,
     queueName,
     webhookId: webhook?.id ?? null,
-    async startWorker() {
+    async startWorker(overrides = {}) {
       const workerStorage = await createStorage({ store: REDIS_URL, namespace });
       const worker = await startWorker({
         storage: workerStorage,
@@ -58,6 +58,7 @@ async function web(
         retrySchedule: options.retrySchedule ?? [300],
         retryJitter: 0,
         pollIntervalMs: 200,
+        ...overrides,
       });
       cleanups.push(async () => {
         await worker.close();
@@ -164,6 +165,36 @@ describeRedis('BullmqDeliveryQueue on Redis', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(target.requests.map((r) => r.headers['x-hookdesk-attempt'])).toEqual(['1', '2']);
+  });
+
+  it('keeps a queued resend one attempt when a worker starts and recovers pending deliveries', async () => {
+    const target = await receiver({ respond: { status: 500 } });
+    const setup = await web(target.url, { retrySchedule: [100, 100] });
+    const [uuid] = await setup.web.ticketCreated({ id: 6, subject: 'resend before any worker' });
+    await setup.web.resend({ ids: [uuid as string] });
+    // Its start-up recovery finds the delivery pending in the log: the resend's job must stay one.
+    await setup.startWorker();
+    await until(async () => (await setup.web.getLog(uuid as string)).status === 'failed', 'failed', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(target.requests.map((r) => r.headers['x-hookdesk-attempt'])).toEqual(['1']);
+  });
+
+  it('keeps a running attempt’s retry delay when another worker starts meanwhile', async () => {
+    const target = await receiver({ respond: [{ hang: true }, { status: 200 }] });
+    const setup = await web(target.url, { retrySchedule: [5_000] });
+    await setup.startWorker({ timeoutMs: 1_500 });
+    const [uuid] = await setup.web.ticketCreated({ id: 7, subject: 'slow first attempt' });
+    await until(() => target.requests.length === 1, 'the first attempt', 10_000);
+    // The second worker's recovery sees the delivery pending while the first one's attempt runs.
+    await setup.startWorker();
+    await until(
+      async () => (await setup.web.getLog(uuid as string)).attemptCount === 1,
+      'attempt 1 logged',
+      10_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(target.requests).toHaveLength(1);
+    expect((await setup.web.getLog(uuid as string)).status).toBe('pending');
   });
 
   it('rejects an event whose enqueue fails: nothing is acknowledged that is not queued', async () => {

@@ -17,9 +17,15 @@ export interface DeliveryQueue {
    * Durably adds deliveries, or moves them to a new due time; resolves once stored. `fresh: true`
    * says these are new deliveries that `storage.log.create` is recording as pending, none queued
    * yet: an implementation may skip looking for their current entries, and the in-process queue
-   * writes nothing for those due now (their pending log entries queue them).
+   * writes nothing for those due now (their pending log entries queue them). `recovered: true`
+   * says these come from start-up recovery (pending in the log): an implementation whose entries
+   * can outlive a process adds the ones it lacks and leaves any entry it holds as it is (another
+   * process may be running its attempt, or it may be a resend or a retry's later due time).
    */
-  enqueue(entries: readonly QueuedDelivery[], options?: { fresh?: boolean }): Promise<void>;
+  enqueue(
+    entries: readonly QueuedDelivery[],
+    options?: { fresh?: boolean; recovered?: boolean },
+  ): Promise<void>;
   /** Takes a delivery out for good (it succeeded or failed for good). */
   remove(uuid: string): Promise<void>;
   /** Starts handing due deliveries to `handler`, never the same uuid twice at once. */

@@ -120,7 +120,9 @@ export class Dispatcher {
     this.#fresh.delete(uuid);
     const record = cached ?? (await storage.log.get(uuid));
     if (record?.status !== 'pending') {
-      // Purged, or finished before a crash removed its queue entry.
+      // Purged, or finished before a crash removed its queue entry. The crash may also have come
+      // between its record and its index (a worker killed mid-settle): put its entries right.
+      if (record) await storage.log.reindex(record);
       await queue.remove(uuid);
       return;
     }

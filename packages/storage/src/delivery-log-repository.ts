@@ -2,6 +2,7 @@ import type { InternalQueueRepository } from './delivery-queue-repository.js';
 import { deliveryStats, isSettled, type Settle, settleOfCreated } from './delivery-stats.js';
 import { CorruptRecordError, RecordNotFoundError } from './errors.js';
 import { decodeCursor, encodeCursor } from './log-cursor.js';
+import { indexRepairOf } from './log-index-repair.js';
 import {
   deliverySets,
   everySetOf,
@@ -28,7 +29,7 @@ import {
 import type { AttemptOutcome, DeliveryLogRepository } from './repositories.js';
 import { attemptSchema, deliverySchema, deliveryStatusSchema } from './schemas.js';
 import { isoToMs, parseSortKey, timePrefix } from './sort-key.js';
-import { type LogIndexState, STORAGE_KEYS } from './storage-keys.js';
+import { LOG_INDEX_STATES, type LogIndexState, STORAGE_KEYS } from './storage-keys.js';
 import { validInput } from './valid-input.js';
 
 /** `limit` when the request has none (docs/admin-api.md). */
@@ -286,6 +287,11 @@ export function deliveryLogRepository(
     },
 
     setStatus: (uuid, outcome) => transition(uuid, outcome, null),
+
+    async reindex(record) {
+      const { add, remove } = indexRepairOf(record, LOG_INDEX_STATES);
+      if (add.length > 0 || remove.length > 0) await index.update({ add, remove });
+    },
 
     list,
 

@@ -1,5 +1,5 @@
-import { isSettled, settleEntries } from './delivery-stats.js';
-import { indexStateOf, LOG_QUEUED_SETS, memberOf, moveBetween } from './log-query.js';
+import { indexRepairOf } from './log-index-repair.js';
+import { indexStateOf, LOG_QUEUED_SETS, memberOf } from './log-query.js';
 import { mergedRange } from './merged-range.js';
 import type { IndexEntry, OrderedIndex } from './ordered-index.js';
 import type { RecordStore } from './record-store.js';
@@ -51,22 +51,9 @@ export async function logQueuedEntries(
         }
         if (state !== 'pending') {
           // Settled or moved on: its entries go where its state says (what the lost write did).
-          const move = moveBetween(delivery, 'pending', state);
-          add.push(...move.add);
-          remove.push(...move.remove);
-          // And its settle's count, by the attempt that settled it (the same members, so counted
-          // once if the lost write did land). Failed unsent, the time it settled is not recorded.
-          const last = delivery.attempts.at(-1);
-          if (isSettled(state) && last && delivery.error === undefined) {
-            add.push(
-              ...settleEntries(delivery, {
-                status: state,
-                atMs: Date.parse(last.at),
-                attempt: last.number,
-                unsent: false,
-              }),
-            );
-          }
+          const repair = indexRepairOf(delivery, ['pending']);
+          add.push(...repair.add);
+          remove.push(...repair.remove);
           return;
         }
       }

@@ -94,6 +94,13 @@ export interface DeliveryLogRepository {
   ): Promise<DeliveryRecord>;
   /** Sets status/nextAttemptAt without an attempt (e.g. a resend re-queues a delivery). */
   setStatus(uuid: string, outcome: AttemptOutcome): Promise<DeliveryRecord>;
+  /**
+   * Puts the delivery's index entries where its status says, wherever a crash between writing its
+   * record and its index left them (a store without shared commits: Redis, PostgreSQL), its settle's
+   * hourly count included; a no-op when they are right. For a handler that finds a delivery it was
+   * handed already settled: the process that settled it may have died before its index update.
+   */
+  reindex(record: DeliveryRecord): Promise<void>;
   /** Newest first; costs O(limit) reads for a single-field filter. */
   list(request: LogPageRequest): Promise<LogPage>;
   /** Every uuid matching a filter, newest first (for resend by filter), at most `max`. */

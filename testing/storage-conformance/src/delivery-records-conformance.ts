@@ -188,6 +188,37 @@ export function deliveryRecordsConformance(ctx: StorageContext): void {
     expect(await ctx.storage.queue.nextDueAt()).toBeNull();
   });
 
+  it('reindexes a settled retry whose index update a crash lost, its count included, once', async () => {
+    const retry = makeDelivery('retry', 2);
+    await ctx.storage.log.create([retry]);
+    const retried = await ctx.storage.log.recordAttempt('retry', attempt(1, 3, 500), {
+      status: 'pending',
+      nextAttemptAt: minutes(10),
+    });
+    // The second attempt's record was written, its index update lost (a worker killed between).
+    const settled = {
+      ...retried,
+      status: 'succeeded' as const,
+      nextAttemptAt: null,
+      attempts: [...retried.attempts, attempt(2, 10, 200)],
+      attemptCount: 2,
+    };
+    await ctx.storage.records.write([{ key: KEYS.delivery('retry'), value: settled }]);
+    const listed = async (status: 'pending' | 'succeeded') =>
+      (await ctx.storage.log.list({ status })).items.map((item) => item.uuid);
+    expect(await listed('succeeded')).toEqual([]);
+    const stored = (await ctx.storage.log.get('retry'))!;
+    await ctx.storage.log.reindex(stored);
+    await ctx.storage.log.reindex(stored);
+    expect(await listed('succeeded')).toEqual(['retry']);
+    expect(await listed('pending')).toEqual([]);
+    expect(
+      (await ctx.storage.log.list({ webhookId: retry.webhookId!, status: 'succeeded' })).items,
+    ).toHaveLength(1);
+    const buckets = await ctx.storage.log.stats({ since: minutes(0), until: minutes(59) });
+    expect(buckets.reduce((sum, b) => sum + b.succeeded, 0)).toBe(1);
+  });
+
   it('keeps the reason of a delivery that failed unsent until a resend clears it', async () => {
     const unsent = makeDelivery('unsent', 2, {
       status: 'failed',

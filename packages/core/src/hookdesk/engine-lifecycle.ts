@@ -70,7 +70,7 @@ export class EngineLifecycle {
     }
     if (entries.length === 0) return;
     // Through the queue like every delivery, so a custom DeliveryQueue holds recovered ones too.
-    await queue.enqueue(entries);
+    await queue.enqueue(entries, { recovered: true });
     options.logger.info({ count: entries.length }, 'pending deliveries re-queued');
   }
 
