@@ -117,7 +117,11 @@ async function recordEvents(hookdesk: Hookdesk, count: number, nextId: () => num
 }
 
 /** Bare BullMQ workers in `workers` processes; the parent enqueues with `addBulk`. */
-export async function bareSystem(env: BenchEnv, workers: number): Promise<DeliverySystem> {
+export async function bareSystem(
+  env: BenchEnv,
+  workers: number,
+  options: { signed?: boolean } = {},
+): Promise<DeliverySystem> {
   const queue = new Queue<BareJob>(`hookdesk-bench-scale-bare-${randomUUID()}`, {
     connection: redisConnection(env.redisUrl),
   });
@@ -130,6 +134,7 @@ export async function bareSystem(env: BenchEnv, workers: number): Promise<Delive
       queueName: queue.name,
       concurrency: env.concurrency,
       url: env.receiverUrl,
+      signed: options.signed === true,
     } satisfies BareWorkerOptions);
   } catch (error) {
     await removeQueue(env, queue);

@@ -72,7 +72,7 @@ function benchRedisUrl(): { url: string; db: number } {
   return { url: url.href, db: Number(url.pathname.slice(1)) };
 }
 
-type Kind = 'bare' | 'hookdesk' | 'in-process';
+type Kind = 'bare' | 'signed' | 'hookdesk' | 'in-process';
 
 interface Row {
   kind: Kind;
@@ -85,6 +85,7 @@ interface Row {
 
 function open(kind: Kind, env: BenchEnv, workers: number): Promise<DeliverySystem> {
   if (kind === 'bare') return bareSystem(env, workers);
+  if (kind === 'signed') return bareSystem(env, workers, { signed: true });
   if (kind === 'hookdesk') return hookdeskSystem(env, workers);
   return inProcessSystem(env);
 }
@@ -96,7 +97,7 @@ async function measureRow(kind: Kind, env: BenchEnv, probe: Probe, workers: numb
     await deliveryRound(system, probe, WARMUP);
     const round = await deliveryRound(system, probe, N);
     const latency =
-      kind !== 'in-process' && workers === LATENCY_WORKERS
+      (kind === 'bare' || kind === 'hookdesk') && workers === LATENCY_WORKERS
         ? await latencyRound(system, probe, RATE, SECONDS)
         : null;
     const { monitored } = await deliveryRound(system, probe, MONITOR_N, { monitor: true });
@@ -116,6 +117,7 @@ async function otherTraffic(admin: Redis): Promise<number> {
 function label(row: Row): string {
   const processes = `${row.workers} worker${row.workers === 1 ? '' : 's'}`;
   if (row.kind === 'bare') return `bare BullMQ + undici, ${processes}`;
+  if (row.kind === 'signed') return `  same, signed per docs/wire.md, ${processes}`;
   if (row.kind === 'hookdesk') return `Hookdesk on BullMQ, ${processes}`;
   return 'in-process queue, 1 process';
 }
@@ -192,6 +194,7 @@ async function main() {
     // Bare and Hookdesk side by side for each count: a change in the machine's load hits both.
     for (const workers of WORKERS) {
       rows.push(await measureRow('bare', env, probe, workers));
+      rows.push(await measureRow('signed', env, probe, workers));
       rows.push(await measureRow('hookdesk', env, probe, workers));
     }
     rows.push(await measureRow('in-process', env, probe, 1));
@@ -210,6 +213,7 @@ function report(
 ) {
   const cores = availableParallelism();
   const bare = (workers: number) => rows.find((row) => row.kind === 'bare' && row.workers === workers);
+  const signed = (workers: number) => rows.find((row) => row.kind === 'signed' && row.workers === workers);
   const { host } = new URL(redis.redisUrl);
   console.log(
     `\nScale-out on BullMQ (issue 14): Node ${process.version}, ${cores} cores, load average ` +
@@ -228,6 +232,7 @@ function report(
       'deliveries/s',
       'vs bare',
       `≥ ${RATIO_TARGET}×`,
+      'vs signed',
       'CPU µs/delivery: workers, Redis, receiver',
       'web µs',
       `cores busy: ours, all (of ${cores})`,
@@ -242,6 +247,8 @@ function report(
     const base = row.kind === 'hookdesk' ? bare(row.workers) : undefined;
     const ratio = base ? round.perSecond / base.round.perSecond : null;
     const verdict = ratio === null ? '' : ratio >= RATIO_TARGET ? 'pass' : 'MISS';
+    const floor = row.kind === 'hookdesk' ? signed(row.workers) : undefined;
+    const ofSigned = floor ? `${(round.perSecond / floor.round.perSecond).toFixed(2)}×` : '';
     if (verdict === 'MISS') missed.push(label(row));
     const { cpu } = round;
     const inParent = row.kind === 'in-process';
@@ -252,6 +259,9 @@ function report(
       round.perSecond.toFixed(0),
       ratio === null ? '' : `${ratio.toFixed(2)}×`,
       verdict,
+      row.kind === 'signed' && base === undefined && bare(row.workers)
+        ? `(${(round.perSecond / (bare(row.workers) as Row).round.perSecond).toFixed(2)}× bare)`
+        : ofSigned,
       [sum(cpu.workers), cpu.redis, cpu.receiver].map((s) => micros(s, round.deliveries)).join(', '),
       inParent ? '' : micros(round.recordCpu, round.deliveries),
       `${(ours / cpu.seconds).toFixed(2)}, ${(cpu.machine / cpu.seconds).toFixed(2)}`,
