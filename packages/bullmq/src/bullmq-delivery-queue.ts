@@ -309,10 +309,9 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
       this.#running.delete(uuid);
     }
     // Another process asked for one more attempt while this one ran (a resend).
-    const fresh = await (await this.#ready()).getJob(uuid);
-    const again = (fresh?.data as { again?: number } | undefined)?.again;
-    if (again !== undefined)
-      running.next = { uuid, dueAt: again, ...(fresh?.data.once ? { once: true } : {}) };
+    const fresh = await this.#dataOf(uuid);
+    if (fresh?.again !== undefined)
+      running.next = { uuid, dueAt: fresh.again, ...(fresh.once ? { once: true } : {}) };
     if (running.removed && !running.next) return;
     // Neither settled nor moved on (the engine stopping, the switch off): it waits, then runs again.
     const next = running.next ?? {
@@ -323,6 +322,17 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
     await job.updateData(dataOf(next));
     await job.moveToDelayed(Math.max(next.dueAt, Date.now()), token);
     throw new DelayedError();
+  }
+
+  /** The job's data as stored now: on Redis one field of its hash, not the whole job. */
+  async #dataOf(uuid: string): Promise<(JobData & { again?: number }) | undefined> {
+    const queue = await this.#ready();
+    if (this.#backend.kind !== 'redis') return (await queue.getJob(uuid))?.data;
+    const client = (await redisClientOf(queue)) as {
+      hget(key: string, field: string): Promise<string | null>;
+    };
+    const text = await client.hget(queue.toKey(uuid), 'data');
+    return text === null ? undefined : (JSON.parse(text) as JobData & { again?: number });
   }
 
   /**

@@ -29,8 +29,6 @@ export interface DispatcherParts {
 interface AttemptOptions {
   /** A resend or a test: one attempt, no automatic retry. */
   once: boolean;
-  /** `record` is what this process wrote to the log itself, so recording the attempt need not read it back. */
-  written: boolean;
 }
 
 /** Where an attempt goes: the webhook (`undefined` for a smart rule's delivery) and the URL now. */
@@ -135,7 +133,7 @@ export class Dispatcher {
     }
     // A resend's queue entry says so, before and after a restart alike; a test is always one attempt.
     const once = entry?.once === true || record.event === 'webhook.test';
-    const updated = await this.#attempt(record, { once, written: cached !== undefined });
+    const updated = await this.#attempt(record, { once });
     if (updated) this.#settle(updated);
   };
 
@@ -224,7 +222,9 @@ export class Dispatcher {
         signature: signed.headers['x-hookdesk-signature'],
         ...(target.url === record.url ? {} : { url: target.url }),
       },
-      attempt.written ? record : undefined,
+      // As this attempt read it (or this process wrote it): one process attempts a delivery at a
+      // time, so reading it back before the write would cost a round trip and find the same.
+      record,
     );
     // The log is written first: a crash before the queue update only means one more attempt.
     if (decision.dueAt !== null) await queue.enqueue([{ uuid: record.uuid, dueAt: decision.dueAt }]);
