@@ -16,6 +16,7 @@ import {
 } from './queue-backend.js';
 import { acquireSharedSlot, type ScriptClient } from './shared-slots.js';
 import { leaseSlot } from './slot-lease.js';
+import { SlotPool } from './slot-pool.js';
 
 /** The BullMQ queue deliveries wait in unless `queueName` says otherwise. */
 export const DEFAULT_QUEUE_NAME = 'hookdesk-deliveries';
@@ -23,6 +24,9 @@ export const DEFAULT_QUEUE_NAME = 'hookdesk-deliveries';
 // A crash is never a reason to give a delivery up. PostgreSQL keeps the count as an integer: at one
 // stall per `lockDurationMs`, 2^31 - 1 is never reached, and a larger value breaks stall recovery there.
 const UNBOUNDED_STALLS = 2 ** 31 - 1;
+// Long enough for the next attempt to a busy webhook to find its slot, short enough that a worker
+// done with a webhook soon gives its slots to the others.
+const SLOT_KEEP_MS = 50;
 
 export interface BullmqDeliveryQueueOptions {
   /**
@@ -99,6 +103,8 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
   #paused = false;
   #closed = false;
   #handler: DeliveryHandler | null = null;
+  /** Per-webhook slots kept between attempts (`SlotPool`). */
+  readonly #slots = new SlotPool(SLOT_KEEP_MS);
 
   constructor(options: BullmqDeliveryQueueOptions) {
     if (!options || typeof options !== 'object') {
@@ -339,17 +345,20 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
    * The per-webhook bound across every worker on this queue (core's `DeliveryQueue.acquireSlot`):
    * a sorted set per webhook on Redis, a table of numbered rows per webhook on PostgreSQL.
    */
-  async acquireSlot(key: string, limit: number, holdMs: number): Promise<() => Promise<void>> {
-    const { queueName, lockDurationMs } = this.#options;
-    // Leased like the jobs: a crashed worker's slots free themselves when its jobs are taken over.
-    const slot = { limit, leaseMs: lockDurationMs, holdMs, token: randomUUID() };
-    if (this.#backend.kind === 'postgres') {
-      const { pool, schema } = postgresPoolOf(await this.#ready());
-      return leaseSlot(postgresSlots(pool, schema, queueName, key), slot);
-    }
-    const client = (await redisClientOf(this.#queue)) as ScriptClient;
-    const setKey = `${this.#backend.prefix ?? 'bull'}:${queueName}:hookdesk-slots:${encodeURIComponent(key)}`;
-    return acquireSharedSlot(client, setKey, slot);
+  acquireSlot(key: string, limit: number, _holdMs: number): Promise<() => Promise<void>> {
+    return this.#slots.acquire(`${limit} ${key}`, async () => {
+      const { queueName, lockDurationMs } = this.#options;
+      // Leased like the jobs: a crashed worker's slots free themselves when its jobs are taken
+      // over. Renewed for as long as this worker keeps it (the pool gives it back when idle).
+      const slot = { limit, leaseMs: lockDurationMs, holdMs: Number.MAX_SAFE_INTEGER, token: randomUUID() };
+      if (this.#backend.kind === 'postgres') {
+        const { pool, schema } = postgresPoolOf(await this.#ready());
+        return leaseSlot(postgresSlots(pool, schema, queueName, key), slot);
+      }
+      const client = (await redisClientOf(this.#queue)) as ScriptClient;
+      const setKey = `${this.#backend.prefix ?? 'bull'}:${queueName}:hookdesk-slots:${encodeURIComponent(key)}`;
+      return acquireSharedSlot(client, setKey, slot);
+    });
   }
 
   pause(): void {
@@ -369,6 +378,7 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
     this.#closed = true;
     if (this.#reopen) clearTimeout(this.#reopen);
     await this.#worker?.close();
+    await this.#slots.close();
     await this.#queue.close();
   }
 }

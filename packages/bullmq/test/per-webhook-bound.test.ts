@@ -6,6 +6,7 @@ import { createHookdesk } from '@hookdesk/core';
 import { createStorage, type HookdeskStorage } from '@hookdesk/storage';
 import { describeWithService, REDIS_URL, tidyOnClose, until } from '@hookdesk/test-support';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { BullmqDeliveryQueue, redisConnection, startWorker } from '../src/index.js';
 
@@ -80,4 +81,39 @@ describeRedis('concurrencyPerWebhook across workers', () => {
       server.close();
     }
   }, 60_000);
+
+  it('keeps a slot a moment after an attempt, for the next one, then gives it back', async () => {
+    const queueName = `hookdesk-test-${randomUUID()}`;
+    const queue = new BullmqDeliveryQueue({ connection: redisConnection(REDIS_URL), queueName });
+    const reader = new Queue(queueName, { connection: redisConnection(REDIS_URL) });
+    const client = new Redis(REDIS_URL);
+    const held = () => client.zcard(`bull:${queueName}:hookdesk-slots:wh-1`);
+    try {
+      const first = await queue.acquireSlot('wh-1', 2, 10_000);
+      await first();
+      // Kept, still counted: the next attempt takes it without the store.
+      expect(await held()).toBe(1);
+      const second = await queue.acquireSlot('wh-1', 2, 10_000);
+      const third = await queue.acquireSlot('wh-1', 2, 10_000);
+      expect(await held()).toBe(2);
+      // The bound counts kept and lent slots alike: a third holder waits.
+      let fourth = false;
+      const waiting = queue.acquireSlot('wh-1', 2, 10_000).then((release) => {
+        fourth = true;
+        return release;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(fourth).toBe(false);
+      await second();
+      await third();
+      await until(() => fourth, 'the waiting holder, once a kept slot went back', 5_000);
+      await (await waiting)();
+      await until(async () => (await held()) === 0, 'every kept slot given back when idle', 5_000);
+    } finally {
+      await queue.close();
+      await reader.obliterate({ force: true });
+      await reader.close();
+      client.disconnect();
+    }
+  }, 30_000);
 });
