@@ -56,6 +56,8 @@ const RATE = positiveInt('HOOKDESK_BENCH_SCALE_RATE', 500);
 const SECONDS = positiveInt('HOOKDESK_BENCH_SCALE_SECONDS', 10);
 const LATENCY_WORKERS = positiveInt('HOOKDESK_BENCH_SCALE_LATENCY_WORKERS', 2);
 const MONITOR_N = positiveInt('HOOKDESK_BENCH_SCALE_MONITOR_N', 500);
+// Timed rounds per row, taken in turn with the other rows of its worker count; the median is kept.
+const ROUNDS = positiveInt('HOOKDESK_BENCH_SCALE_ROUNDS', 3);
 const WORKERS = (process.env.HOOKDESK_BENCH_SCALE_WORKERS ?? '1,2,4').split(',').map((text) => {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) {
@@ -104,6 +106,43 @@ async function measureRow(kind: Kind, env: BenchEnv, probe: Probe, workers: numb
     return { kind, workers, round, latency, monitored: monitored as MonitoredCommands };
   } finally {
     await system.close();
+  }
+}
+
+/**
+ * The rows of one worker count, measured in turn: every system open at once, then `ROUNDS` timed
+ * rounds of each, one system after another, so a change in the machine's load falls on all of
+ * them alike; each row keeps its median round (by rate).
+ */
+async function measureInTurn(
+  kinds: readonly Kind[],
+  env: BenchEnv,
+  probe: Probe,
+  workers: number,
+): Promise<Row[]> {
+  const systems: DeliverySystem[] = [];
+  try {
+    for (const kind of kinds) systems.push(await open(kind, env, workers));
+    for (const system of systems) await deliveryRound(system, probe, WARMUP);
+    const rounds: RoundResult[][] = kinds.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [at, system] of systems.entries()) rounds[at]!.push(await deliveryRound(system, probe, N));
+    }
+    const rows: Row[] = [];
+    for (const [at, kind] of kinds.entries()) {
+      const system = systems[at] as DeliverySystem;
+      const sorted = [...(rounds[at] as RoundResult[])].sort((a, b) => a.perSecond - b.perSecond);
+      const round = sorted[Math.floor(sorted.length / 2)] as RoundResult;
+      const latency =
+        (kind === 'bare' || kind === 'hookdesk') && workers === LATENCY_WORKERS
+          ? await latencyRound(system, probe, RATE, SECONDS)
+          : null;
+      const { monitored } = await deliveryRound(system, probe, MONITOR_N, { monitor: true });
+      rows.push({ kind, workers, round, latency, monitored: monitored as MonitoredCommands });
+    }
+    return rows;
+  } finally {
+    for (const system of systems) await system.close();
   }
 }
 
@@ -193,9 +232,7 @@ async function main() {
     traffic.push(await otherTraffic(admin));
     // Bare and Hookdesk side by side for each count: a change in the machine's load hits both.
     for (const workers of WORKERS) {
-      rows.push(await measureRow('bare', env, probe, workers));
-      rows.push(await measureRow('signed', env, probe, workers));
-      rows.push(await measureRow('hookdesk', env, probe, workers));
+      rows.push(...(await measureInTurn(['bare', 'signed', 'hookdesk'], env, probe, workers)));
     }
     rows.push(await measureRow('in-process', env, probe, 1));
     traffic.push(await otherTraffic(admin));
@@ -220,8 +257,9 @@ function report(
       `${loadavg()[0]?.toFixed(1)}, Redis ${redis.version} at ${host} db ${redis.db}`,
   );
   console.log(
-    `${N} deliveries a row after ${WARMUP} to warm up, ${CONCURRENCY} in flight per delivering process, ` +
-      'one webhook, a 2 KB ticket.\nBullMQ rows: recorded while the queue is paused, then released, timed from ' +
+    `${N} deliveries a round after ${WARMUP} to warm up, ${CONCURRENCY} in flight per delivering process, ` +
+      `one webhook, a 2 KB ticket.\nBullMQ rows: the median of ${ROUNDS} rounds, taken in turn with the other ` +
+      'rows of the worker count; each recorded while the queue is paused, then released, timed from ' +
       'the first receipt to the last.\nIn-process row: records and delivers at once, timed from the first ' +
       'ticketCreated() call to the last receipt.\n',
   );
